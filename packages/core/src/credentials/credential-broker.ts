@@ -1,0 +1,234 @@
+import { inject, injectable } from 'tsyringe';
+import type { Clock } from '../clock/clock.js';
+import type { Logger } from '../log/logger.js';
+import { TOKENS } from '../tokens.js';
+import type { CredentialSource } from './credential-source.js';
+import { CredentialUnavailableError, describe } from './errors.js';
+import type { FreshnessPolicy } from './freshness-policy.js';
+import { servingFloorMs } from './freshness-policy.js';
+import type { Issued } from './issued.js';
+import { lifetimeMs } from './issued.js';
+
+/** Per-call overrides: a dialect whose clients refresh earlier or later than the default says so. */
+export interface ServeOptions {
+  readonly minRemainingMs?: number;
+}
+
+/** What the broker keeps for one (source, request key). */
+interface Slot<T, R> {
+  readonly source: CredentialSource<T, R>;
+  readonly request: R;
+  readonly label: string;
+  current?: Issued<T>;
+  inflight?: Promise<Issued<T>>;
+  cancelTimer?: () => void;
+  /** Consecutive failed refreshes; 0 while healthy. Drives backoff and "one log line per state change". */
+  failures: number;
+  /** While failing: the last error and when the backoff allows the next backend call. */
+  lastError?: unknown;
+  retryAt: number;
+  /** Pinned slots are refreshed ahead of expiry whether or not anyone asked since the last refresh. */
+  pinned: boolean;
+  askedSinceAttempt: boolean;
+  minRemainingMs: number | undefined;
+}
+
+/**
+ * The one place that decides *when* to go to the backend. Per (source, key) it keeps the current
+ * credential and:
+ * - serves it while it has more than the serving floor left (see FreshnessPolicy);
+ * - collapses concurrent cold requests into one backend call (single-flight);
+ * - replaces it ahead of the floor, at a jittered time, renewing a renewable lease in place
+ *   before falling back to a fresh issue;
+ * - keeps serving it while the backend fails, until it is within `outageMarginMs` of expiry,
+ *   retrying with capped exponential backoff and full jitter meanwhile;
+ * - forgets unpinned credentials nobody asked for during their lifetime, so request-shaped keys
+ *   (audiences, scopes) cannot grow without bound.
+ */
+@injectable()
+export class CredentialBroker {
+  private readonly slots = new Map<string, Slot<unknown, unknown>>();
+  private closed = false;
+  private readonly log: Logger;
+
+  constructor(
+    @inject(TOKENS.Clock) private readonly clock: Clock,
+    @inject(TOKENS.FreshnessPolicy) private readonly policy: FreshnessPolicy,
+    @inject(TOKENS.Logger) logger: Logger,
+  ) {
+    this.log = logger.child({ component: 'broker' });
+  }
+
+  /** A credential fit to serve now, from cache when possible. Rejects with CredentialUnavailableError. */
+  async get<T, R>(source: CredentialSource<T, R>, request: R, options: ServeOptions = {}): Promise<Issued<T>> {
+    if (this.closed) throw new CredentialUnavailableError(source.id, { cause: new Error('broker is shut down') });
+    const slot = this.slotFor(source, request, options);
+    try {
+      return await this.serve(slot);
+    } finally {
+      slot.askedSinceAttempt = true;
+    }
+  }
+
+  private async serve<T, R>(slot: Slot<T, R>): Promise<Issued<T>> {
+    const now = this.clock.now();
+    if (slot.current && this.servable(slot, slot.current, now)) return slot.current;
+    // While backing off, requests do not reach the backend: they get the cache or the last error.
+    const backingOff = slot.failures > 0 && now < slot.retryAt && !slot.inflight;
+    try {
+      if (backingOff) throw slot.lastError;
+      return await this.refresh(slot);
+    } catch (error) {
+      const cached = slot.current;
+      if (cached && cached.expiresAt - this.clock.now() > this.policy.outageMarginMs) return cached;
+      throw new CredentialUnavailableError(slot.label, { cause: error });
+    }
+  }
+
+  /**
+   * Fetches now and keeps the credential fresh from then on, whether or not clients ask: for the
+   * roles an agent is configured with, so the first client request is a cache hit and an outage
+   * that starts before any request still finds a credential to serve.
+   */
+  async warm<T, R>(source: CredentialSource<T, R>, request: R, options: ServeOptions = {}): Promise<Issued<T>> {
+    const slot = this.slotFor(source, request, options);
+    slot.pinned = true;
+    return this.get(source, request, options);
+  }
+
+  /** Remaining lifetime (ms) of every cached credential, by label: for health checks and metrics. */
+  snapshot(): Array<{ label: string; expiresAt: number; healthy: boolean }> {
+    return [...this.slots.values()]
+      .filter((s) => s.current)
+      .map((s) => ({ label: s.label, expiresAt: s.current!.expiresAt, healthy: s.failures === 0 }));
+  }
+
+  /** Stops all timers and, if the policy says so, revokes leased credentials. Idempotent. */
+  async shutdown(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    const slots = [...this.slots.values()];
+    this.slots.clear();
+    for (const slot of slots) slot.cancelTimer?.();
+    if (!this.policy.revokeOnShutdown) return;
+    await Promise.all(slots.map((slot) => this.revoke(slot)));
+  }
+
+  private slotFor<T, R>(source: CredentialSource<T, R>, request: R, options: ServeOptions): Slot<T, R> {
+    const key = source.keyOf?.(request) ?? '';
+    const label = key ? `${source.id}#${key}` : source.id;
+    let slot = this.slots.get(label) as Slot<T, R> | undefined;
+    if (!slot) {
+      slot = {
+        source,
+        request,
+        label,
+        failures: 0,
+        retryAt: 0,
+        pinned: false,
+        askedSinceAttempt: false,
+        minRemainingMs: options.minRemainingMs,
+      };
+      this.slots.set(label, slot as Slot<unknown, unknown>);
+    }
+    return slot;
+  }
+
+  private servable<T, R>(slot: Slot<T, R>, issued: Issued<T>, now: number): boolean {
+    return issued.expiresAt - now > servingFloorMs(this.policy, lifetimeMs(issued), slot.minRemainingMs);
+  }
+
+  /** Single-flight: all callers during one backend round trip share its outcome. */
+  private refresh<T, R>(slot: Slot<T, R>): Promise<Issued<T>> {
+    slot.inflight ??= this.replace(slot).finally(() => {
+      slot.inflight = undefined;
+    });
+    return slot.inflight;
+  }
+
+  private async replace<T, R>(slot: Slot<T, R>): Promise<Issued<T>> {
+    slot.cancelTimer?.();
+    slot.cancelTimer = undefined;
+    slot.askedSinceAttempt = false;
+    try {
+      const next = await this.renewOrIssue(slot);
+      if (slot.failures > 0) {
+        this.log.info('credential source recovered', { source: slot.label, failures: slot.failures });
+      }
+      slot.failures = 0;
+      slot.lastError = undefined;
+      slot.current = next;
+      this.scheduleRefresh(slot, next);
+      return next;
+    } catch (error) {
+      slot.failures += 1;
+      slot.lastError = error;
+      if (slot.failures === 1) {
+        this.log.warn('credential refresh failed; serving cached credential while valid', {
+          source: slot.label,
+          error: describe(error),
+          cachedExpiresAt: slot.current ? new Date(slot.current.expiresAt).toISOString() : null,
+        });
+      }
+      this.scheduleRetry(slot);
+      throw error;
+    }
+  }
+
+  /** A renewable lease is extended in place first (same secret, no new IAM user); else re-issue. */
+  private async renewOrIssue<T, R>(slot: Slot<T, R>): Promise<Issued<T>> {
+    const { current, source } = slot;
+    if (current?.lease?.renewable && source.renew && current.expiresAt > this.clock.now()) {
+      try {
+        const renewed = await source.renew(current);
+        // A renewal that no longer extends the lease far enough (max TTL reached) is worthless.
+        if (this.servable(slot, renewed, this.clock.now()) && renewed.expiresAt > current.expiresAt) {
+          return renewed;
+        }
+        this.log.info('lease renewal no longer extends the credential; issuing a new one', { source: slot.label });
+      } catch (error) {
+        this.log.info('lease renewal failed; issuing a new credential', { source: slot.label, error: describe(error) });
+      }
+    }
+    return source.issue(slot.request);
+  }
+
+  private scheduleRefresh<T, R>(slot: Slot<T, R>, issued: Issued<T>): void {
+    if (this.closed) return;
+    const lifetime = lifetimeMs(issued);
+    const floor = servingFloorMs(this.policy, lifetime, slot.minRemainingMs);
+    const lead = lifetime * this.policy.refreshLeadFraction;
+    const refreshAt = issued.expiresAt - floor - lead * (1 + Math.random());
+    slot.cancelTimer = this.clock.schedule(() => this.onRefreshDue(slot), refreshAt - this.clock.now());
+  }
+
+  private onRefreshDue<T, R>(slot: Slot<T, R>): void {
+    slot.cancelTimer = undefined;
+    if (this.closed) return;
+    if (!slot.pinned && !slot.askedSinceAttempt) {
+      // Nobody asked for it since the last attempt: let it go rather than keep a request-shaped
+      // key alive (or retrying) forever.
+      this.slots.delete(slot.label);
+      return;
+    }
+    this.refresh(slot).catch(() => undefined); // failure is logged and retried inside replace()
+  }
+
+  private scheduleRetry<T, R>(slot: Slot<T, R>): void {
+    if (this.closed) return;
+    const ceiling = Math.min(this.policy.retryMaxMs, this.policy.retryBaseMs * 2 ** (slot.failures - 1));
+    const delay = ceiling / 2 + (Math.random() * ceiling) / 2;
+    slot.retryAt = this.clock.now() + delay;
+    slot.cancelTimer = this.clock.schedule(() => this.onRefreshDue(slot), delay);
+  }
+
+  private async revoke<T, R>(slot: Slot<T, R>): Promise<void> {
+    if (!slot.current?.lease || !slot.source.revoke) return;
+    try {
+      await slot.source.revoke(slot.current);
+      this.log.info('revoked credential lease on shutdown', { source: slot.label });
+    } catch (error) {
+      this.log.warn('could not revoke credential lease on shutdown', { source: slot.label, error: describe(error) });
+    }
+  }
+}

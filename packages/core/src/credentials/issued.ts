@@ -1,0 +1,28 @@
+/** A Vault lease behind an issued credential (absent for credentials Vault issues without one). */
+export interface Lease {
+  readonly id: string;
+  readonly renewable: boolean;
+  /** Seconds the lease was granted for, as Vault reported it. */
+  readonly durationSeconds: number;
+}
+
+/**
+ * A credential as a source hands it out: the value plus everything the broker needs to decide
+ * how long it may be served. Times are epoch milliseconds on the injected clock.
+ */
+export interface Issued<T> {
+  readonly value: T;
+  readonly issuedAt: number;
+  readonly expiresAt: number;
+  readonly lease?: Lease;
+}
+
+/** Remaining lifetime of `issued` at `now`, in milliseconds (negative once expired). */
+export function remainingMs(issued: Issued<unknown>, now: number): number {
+  return issued.expiresAt - now;
+}
+
+/** Full lifetime the credential was issued with, in milliseconds. */
+export function lifetimeMs(issued: Issued<unknown>): number {
+  return issued.expiresAt - issued.issuedAt;
+}

@@ -1,0 +1,28 @@
+import net from 'node:net';
+
+/**
+ * Whether `host` is an address a metadata endpoint may listen on without the operator saying so
+ * explicitly: loopback (127.0.0.0/8, ::1) or link-local (169.254.0.0/16, fe80::/10, and AWS's
+ * fd00:ec2::254). Anything else would expose credentials to the network.
+ */
+export function isLocalOnlyAddress(host: string): boolean {
+  if (host === 'localhost') return true;
+  const family = net.isIP(host);
+  if (family === 4) return host.startsWith('127.') || host.startsWith('169.254.');
+  if (family === 6) {
+    const h = host.toLowerCase();
+    return h === '::1' || /^fe[89ab][0-9a-f]:/.test(h) || h === 'fd00:ec2::254';
+  }
+  return false;
+}
+
+/** Splits `HOST:PORT` / `[V6]:PORT`; a bare port means 127.0.0.1. Throws a readable error otherwise. */
+export function parseListenAddress(value: string): { host: string; port: number } {
+  const match = /^(?:\[([^\]]+)\]|([^:]*)):(\d+)$/.exec(value) ?? /^()()(\d+)$/.exec(value);
+  const port = Number(match?.[3]);
+  const host = match?.[1] || match?.[2] || '127.0.0.1';
+  if (!match || !Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new Error(`invalid listen address "${value}": expected HOST:PORT, [IPV6]:PORT or PORT`);
+  }
+  return { host, port };
+}

@@ -1,0 +1,65 @@
+/**
+ * @guise/core — the contracts and shared machinery of guise.
+ *
+ * guise answers a cloud SDK's metadata requests on a machine outside that cloud. One request
+ * travels through four concepts, each a folder here:
+ *
+ *   client ──HTTP──▶ MetadataProvider (a dialect: AWS IMDS, GCE metadata, Azure IMDS; `http/`)
+ *                      │  renders facts and credentials in the cloud's exact wire format
+ *                      ▼
+ *                    CredentialBroker (`credentials/`): decides *when* to go to the backend —
+ *                      cache, single-flight, refresh ahead of expiry, serve-cached-while-valid
+ *                      │
+ *                      ▼
+ *                    CredentialSource (one per Vault engine and kind, or static/callback)
+ *                      │
+ *                      ▼
+ *                    VaultSession (`vault/`): login, token renewal, persistence, retries
+ *
+ * Instance facts (host name, address, instance id, tags) come from FactSources (`facts/`).
+ * Time comes from an injected Clock (`clock/`) and logs go to a redacting Logger (`log/`).
+ * Providers live in their own packages and depend only on this one; the agent package is the
+ * composition root that wires them with tsyringe using the TOKENS below.
+ */
+import 'reflect-metadata';
+
+export { TOKENS } from './tokens.js';
+
+export type { Clock } from './clock/clock.js';
+export { systemClock } from './clock/clock.js';
+export { ManualClock } from './clock/manual-clock.js';
+
+export type { Logger, LogFields, LogLevel } from './log/logger.js';
+export { silentLogger } from './log/logger.js';
+export { JsonLogger } from './log/json-logger.js';
+export type { JsonLoggerOptions } from './log/json-logger.js';
+export { redact, isSecretKey, REDACTED } from './log/redact.js';
+
+export type { Issued, Lease } from './credentials/issued.js';
+export { remainingMs, lifetimeMs } from './credentials/issued.js';
+export type { CredentialSource } from './credentials/credential-source.js';
+export { fromCallback, fromStatic } from './credentials/static-source.js';
+export type { FreshnessPolicy } from './credentials/freshness-policy.js';
+export { DEFAULT_FRESHNESS, servingFloorMs } from './credentials/freshness-policy.js';
+export { CredentialBroker } from './credentials/credential-broker.js';
+export type { ServeOptions } from './credentials/credential-broker.js';
+export { CredentialUnavailableError } from './credentials/errors.js';
+
+export type { VaultSession, VaultSessionStatus } from './vault/vault-session.js';
+export type { VaultResponse, VaultAuth, VaultWrapInfo } from './vault/vault-response.js';
+export { VaultRequestError, VaultUnreachableError } from './vault/errors.js';
+
+export type { InstanceFacts, PartialFacts } from './facts/instance-facts.js';
+export type { FactSource } from './facts/fact-source.js';
+export { HostFactSource, sha256Hex } from './facts/host-facts.js';
+export { collectFacts, mergeFacts, staticFacts } from './facts/merge-facts.js';
+
+export type { MetadataProvider } from './http/metadata-provider.js';
+export type { Refusal } from './http/guards.js';
+export { rejectForwarded, requireHeader, alwaysSet, sendExact } from './http/guards.js';
+export { errorBoundary } from './http/error-boundary.js';
+export { createMetadataApp } from './http/create-metadata-app.js';
+export type { MetadataAppOptions } from './http/create-metadata-app.js';
+export { listen, DEFAULT_SERVER_LIMITS } from './http/metadata-server.js';
+export type { RunningServer, ServerLimits } from './http/metadata-server.js';
+export { isLocalOnlyAddress, parseListenAddress } from './http/listen-address.js';
