@@ -2,6 +2,7 @@ import type { InjectionToken } from 'tsyringe';
 import type { Clock } from './clock/clock.js';
 import type { FreshnessPolicy } from './credentials/freshness-policy.js';
 import type { FactSource } from './facts/fact-source.js';
+import type { InstanceFacts } from './facts/instance-facts.js';
 import type { MetadataProvider } from './http/metadata-provider.js';
 import type { Logger } from './log/logger.js';
 import type { VaultSession } from './vault/vault-session.js';
@@ -19,4 +20,6 @@ export const TOKENS = {
   MetadataProvider: Symbol('guise.MetadataProvider') as InjectionToken<MetadataProvider>,
   /** Multi-token: merged in registration order, later sources overriding earlier ones. */
   FactSource: Symbol('guise.FactSource') as InjectionToken<FactSource>,
+  /** The merged facts, collected once at start-up by the composition root. */
+  InstanceFacts: Symbol('guise.InstanceFacts') as InjectionToken<InstanceFacts>,
 } as const;

@@ -27,9 +27,11 @@ interface Slot<T, R> {
   /** While failing: the last error and when the backoff allows the next backend call. */
   lastError?: unknown;
   retryAt: number;
-  /** Pinned slots are refreshed ahead of expiry whether or not anyone asked since the last refresh. */
+  /** Pinned slots are refreshed ahead of expiry whether or not anyone asked since the last attempt. */
   pinned: boolean;
-  askedSinceAttempt: boolean;
+  /** Requests so far, and their number when the last backend attempt started: equal means idle. */
+  asks: number;
+  asksAtAttempt: number;
   minRemainingMs: number | undefined;
 }
 
@@ -60,14 +62,16 @@ export class CredentialBroker {
   }
 
   /** A credential fit to serve now, from cache when possible. Rejects with CredentialUnavailableError. */
-  async get<T, R>(source: CredentialSource<T, R>, request: R, options: ServeOptions = {}): Promise<Issued<T>> {
-    if (this.closed) throw new CredentialUnavailableError(source.id, { cause: new Error('broker is shut down') });
+  async get<T, R>(
+    source: CredentialSource<T, R>,
+    request: R,
+    options: ServeOptions = {},
+  ): Promise<Issued<T>> {
+    if (this.closed)
+      throw new CredentialUnavailableError(source.id, { cause: new Error('broker is shut down') });
     const slot = this.slotFor(source, request, options);
-    try {
-      return await this.serve(slot);
-    } finally {
-      slot.askedSinceAttempt = true;
-    }
+    slot.asks += 1;
+    return this.serve(slot);
   }
 
   private async serve<T, R>(slot: Slot<T, R>): Promise<Issued<T>> {
@@ -90,17 +94,23 @@ export class CredentialBroker {
    * roles an agent is configured with, so the first client request is a cache hit and an outage
    * that starts before any request still finds a credential to serve.
    */
-  async warm<T, R>(source: CredentialSource<T, R>, request: R, options: ServeOptions = {}): Promise<Issued<T>> {
+  async warm<T, R>(
+    source: CredentialSource<T, R>,
+    request: R,
+    options: ServeOptions = {},
+  ): Promise<Issued<T>> {
     const slot = this.slotFor(source, request, options);
     slot.pinned = true;
     return this.get(source, request, options);
   }
 
-  /** Remaining lifetime (ms) of every cached credential, by label: for health checks and metrics. */
+  /** Expiry of every cached credential, by label: for health checks and metrics. */
   snapshot(): Array<{ label: string; expiresAt: number; healthy: boolean }> {
-    return [...this.slots.values()]
-      .filter((s) => s.current)
-      .map((s) => ({ label: s.label, expiresAt: s.current!.expiresAt, healthy: s.failures === 0 }));
+    return [...this.slots.values()].flatMap((s) =>
+      s.current
+        ? [{ label: s.label, expiresAt: s.current.expiresAt, healthy: s.failures === 0 }]
+        : [],
+    );
   }
 
   /** Stops all timers and, if the policy says so, revokes leased credentials. Idempotent. */
@@ -114,7 +124,11 @@ export class CredentialBroker {
     await Promise.all(slots.map((slot) => this.revoke(slot)));
   }
 
-  private slotFor<T, R>(source: CredentialSource<T, R>, request: R, options: ServeOptions): Slot<T, R> {
+  private slotFor<T, R>(
+    source: CredentialSource<T, R>,
+    request: R,
+    options: ServeOptions,
+  ): Slot<T, R> {
     const key = source.keyOf?.(request) ?? '';
     const label = key ? `${source.id}#${key}` : source.id;
     let slot = this.slots.get(label) as Slot<T, R> | undefined;
@@ -126,7 +140,8 @@ export class CredentialBroker {
         failures: 0,
         retryAt: 0,
         pinned: false,
-        askedSinceAttempt: false,
+        asks: 0,
+        asksAtAttempt: 0,
         minRemainingMs: options.minRemainingMs,
       };
       this.slots.set(label, slot as Slot<unknown, unknown>);
@@ -135,7 +150,9 @@ export class CredentialBroker {
   }
 
   private servable<T, R>(slot: Slot<T, R>, issued: Issued<T>, now: number): boolean {
-    return issued.expiresAt - now > servingFloorMs(this.policy, lifetimeMs(issued), slot.minRemainingMs);
+    return (
+      issued.expiresAt - now > servingFloorMs(this.policy, lifetimeMs(issued), slot.minRemainingMs)
+    );
   }
 
   /** Single-flight: all callers during one backend round trip share its outcome. */
@@ -149,11 +166,14 @@ export class CredentialBroker {
   private async replace<T, R>(slot: Slot<T, R>): Promise<Issued<T>> {
     slot.cancelTimer?.();
     slot.cancelTimer = undefined;
-    slot.askedSinceAttempt = false;
+    slot.asksAtAttempt = slot.asks;
     try {
       const next = await this.renewOrIssue(slot);
       if (slot.failures > 0) {
-        this.log.info('credential source recovered', { source: slot.label, failures: slot.failures });
+        this.log.info('credential source recovered', {
+          source: slot.label,
+          failures: slot.failures,
+        });
       }
       slot.failures = 0;
       slot.lastError = undefined;
@@ -182,12 +202,20 @@ export class CredentialBroker {
       try {
         const renewed = await source.renew(current);
         // A renewal that no longer extends the lease far enough (max TTL reached) is worthless.
-        if (this.servable(slot, renewed, this.clock.now()) && renewed.expiresAt > current.expiresAt) {
+        if (
+          this.servable(slot, renewed, this.clock.now()) &&
+          renewed.expiresAt > current.expiresAt
+        ) {
           return renewed;
         }
-        this.log.info('lease renewal no longer extends the credential; issuing a new one', { source: slot.label });
+        this.log.info('lease renewal no longer extends the credential; issuing a new one', {
+          source: slot.label,
+        });
       } catch (error) {
-        this.log.info('lease renewal failed; issuing a new credential', { source: slot.label, error: describe(error) });
+        this.log.info('lease renewal failed; issuing a new credential', {
+          source: slot.label,
+          error: describe(error),
+        });
       }
     }
     return source.issue(slot.request);
@@ -199,24 +227,39 @@ export class CredentialBroker {
     const floor = servingFloorMs(this.policy, lifetime, slot.minRemainingMs);
     const lead = lifetime * this.policy.refreshLeadFraction;
     const refreshAt = issued.expiresAt - floor - lead * (1 + Math.random());
-    slot.cancelTimer = this.clock.schedule(() => this.onRefreshDue(slot), refreshAt - this.clock.now());
+    slot.cancelTimer = this.clock.schedule(
+      () => this.onRefreshDue(slot),
+      refreshAt - this.clock.now(),
+    );
   }
 
   private onRefreshDue<T, R>(slot: Slot<T, R>): void {
     slot.cancelTimer = undefined;
     if (this.closed) return;
-    if (!slot.pinned && !slot.askedSinceAttempt) {
-      // Nobody asked for it since the last attempt: let it go rather than keep a request-shaped
-      // key alive (or retrying) forever.
-      this.slots.delete(slot.label);
+    if (slot.pinned || slot.asks > slot.asksAtAttempt) {
+      this.refresh(slot).catch(() => undefined); // failure is logged and retried inside replace()
       return;
     }
-    this.refresh(slot).catch(() => undefined); // failure is logged and retried inside replace()
+    // Nobody asked since the last attempt: make no backend call on its behalf. Keep a credential
+    // that can still be served (a client may come back during an outage) and forget the slot once
+    // it cannot, so request-shaped keys (audiences, scopes) do not accumulate.
+    const servableUntil = (slot.current?.expiresAt ?? 0) - this.policy.outageMarginMs;
+    if (servableUntil > this.clock.now()) {
+      slot.cancelTimer = this.clock.schedule(
+        () => this.onRefreshDue(slot),
+        servableUntil - this.clock.now(),
+      );
+    } else {
+      this.slots.delete(slot.label);
+    }
   }
 
   private scheduleRetry<T, R>(slot: Slot<T, R>): void {
     if (this.closed) return;
-    const ceiling = Math.min(this.policy.retryMaxMs, this.policy.retryBaseMs * 2 ** (slot.failures - 1));
+    const ceiling = Math.min(
+      this.policy.retryMaxMs,
+      this.policy.retryBaseMs * 2 ** (slot.failures - 1),
+    );
     const delay = ceiling / 2 + (Math.random() * ceiling) / 2;
     slot.retryAt = this.clock.now() + delay;
     slot.cancelTimer = this.clock.schedule(() => this.onRefreshDue(slot), delay);
@@ -228,7 +271,10 @@ export class CredentialBroker {
       await slot.source.revoke(slot.current);
       this.log.info('revoked credential lease on shutdown', { source: slot.label });
     } catch (error) {
-      this.log.warn('could not revoke credential lease on shutdown', { source: slot.label, error: describe(error) });
+      this.log.warn('could not revoke credential lease on shutdown', {
+        source: slot.label,
+        error: describe(error),
+      });
     }
   }
 }

@@ -31,6 +31,10 @@ export const DEFAULT_FRESHNESS: FreshnessPolicy = {
 };
 
 /** The floor below which `lifetime` worth of credential is no longer served while the backend works. */
-export function servingFloorMs(policy: FreshnessPolicy, lifetime: number, minRemainingMs?: number): number {
+export function servingFloorMs(
+  policy: FreshnessPolicy,
+  lifetime: number,
+  minRemainingMs?: number,
+): number {
   return Math.min(minRemainingMs ?? policy.minRemainingMs, lifetime / 2);
 }

@@ -42,7 +42,12 @@ export function alwaysSet(headers: Readonly<Record<string, string>>): Middleware
  * Writes `body` with exactly `contentType` — no `; charset=utf-8` appended, which Koa would add
  * when given a bare type and which some clients compare byte for byte.
  */
-export function sendExact(ctx: Context, status: number, contentType: string, body: string | Buffer): void {
+export function sendExact(
+  ctx: Context,
+  status: number,
+  contentType: string,
+  body: string | Buffer,
+): void {
   ctx.status = status;
   ctx.set('Content-Type', contentType);
   ctx.body = body;

@@ -1,0 +1,239 @@
+import { describe, expect, it } from 'vitest';
+import type { CredentialSource, FreshnessPolicy, Issued } from '../src/index.js';
+import {
+  CredentialBroker,
+  CredentialUnavailableError,
+  DEFAULT_FRESHNESS,
+  ManualClock,
+  silentLogger,
+} from '../src/index.js';
+
+const MIN = 60_000;
+
+/** A backend the test controls: counts calls, can fail, can hold calls open. */
+class ScriptedSource implements CredentialSource<string> {
+  readonly id = 'test-source';
+  calls = 0;
+  renewals = 0;
+  failing: Error | undefined;
+  lifetimeMs = 60 * MIN;
+  renewable = false;
+  private gate: Promise<void> | undefined;
+  private open: (() => void) | undefined;
+
+  constructor(private readonly clock: ManualClock) {}
+
+  hold(): void {
+    this.gate = new Promise((resolve) => (this.open = resolve));
+  }
+  release(): void {
+    this.open?.();
+    this.gate = undefined;
+  }
+
+  async issue(): Promise<Issued<string>> {
+    this.calls += 1;
+    const n = this.calls;
+    await this.gate;
+    if (this.failing) throw this.failing;
+    const issuedAt = this.clock.now();
+    return {
+      value: `cred-${n}`,
+      issuedAt,
+      expiresAt: issuedAt + this.lifetimeMs,
+      lease: {
+        id: `lease-${n}`,
+        renewable: this.renewable,
+        durationSeconds: this.lifetimeMs / 1000,
+      },
+    };
+  }
+
+  async renew(current: Issued<string>): Promise<Issued<string>> {
+    this.renewals += 1;
+    if (this.failing) throw this.failing;
+    return { ...current, expiresAt: this.clock.now() + this.lifetimeMs };
+  }
+}
+
+function setup(policy: Partial<FreshnessPolicy> = {}) {
+  const clock = new ManualClock();
+  const broker = new CredentialBroker(clock, { ...DEFAULT_FRESHNESS, ...policy }, silentLogger);
+  const source = new ScriptedSource(clock);
+  return { clock, broker, source };
+}
+
+describe('CredentialBroker', () => {
+  it('collapses 100 concurrent cold requests into exactly one backend call', async () => {
+    const { broker, source } = setup();
+    source.hold();
+    const requests = Array.from({ length: 100 }, () => broker.get(source, undefined));
+    source.release();
+    const results = await Promise.all(requests);
+    expect(source.calls).toBe(1);
+    expect(new Set(results.map((r) => r.value))).toEqual(new Set(['cred-1']));
+  });
+
+  it('serves from cache while the credential has more than the floor left', async () => {
+    const { clock, broker, source } = setup();
+    await broker.get(source, undefined);
+    await clock.advance(25 * MIN);
+    const again = await broker.get(source, undefined);
+    expect(again.value).toBe('cred-1');
+    expect(source.calls).toBe(1);
+  });
+
+  it('refreshes a warmed credential ahead of the serving floor, at a jittered time, without a client waiting', async () => {
+    const { clock, broker, source } = setup();
+    const first = await broker.warm(source, undefined);
+    // Lifetime 60 min, floor 20 min, lead 6 min (+ up to 6 min jitter): refresh at 28..34 min.
+    await clock.advance(27 * MIN);
+    expect(source.calls).toBe(1);
+    await clock.advance(8 * MIN);
+    expect(source.calls).toBe(2);
+    const served = await broker.get(source, undefined);
+    expect(served.value).toBe('cred-2');
+    expect(served.expiresAt).toBeGreaterThan(first.expiresAt);
+  });
+
+  it('never serves a credential with less than the floor left while the backend works', async () => {
+    const { clock, broker, source } = setup();
+    await broker.get(source, undefined);
+    for (let minute = 0; minute < 180; minute += 1) {
+      await clock.advance(MIN);
+      const served = await broker.get(source, undefined);
+      expect(served.expiresAt - clock.now()).toBeGreaterThan(20 * MIN);
+    }
+  });
+
+  it('halves the floor for credentials issued with less than twice the minimum lifetime', async () => {
+    const { clock, broker, source } = setup();
+    source.lifetimeMs = 15 * MIN;
+    await broker.get(source, undefined);
+    for (let minute = 0; minute < 60; minute += 1) {
+      await clock.advance(MIN);
+      const served = await broker.get(source, undefined);
+      expect(served.expiresAt - clock.now()).toBeGreaterThan(7.5 * MIN);
+    }
+    // Refreshed every 4.5..6 minutes (floor 7.5 min + jittered lead of 1.5..3 min).
+    expect(source.calls).toBeGreaterThanOrEqual(10);
+    expect(source.calls).toBeLessThanOrEqual(14);
+  });
+
+  it('keeps serving the cached credential through an outage until it nears expiry, then fails', async () => {
+    const { clock, broker, source } = setup();
+    const first = await broker.get(source, undefined);
+    source.failing = new Error('Vault is sealed');
+    await clock.advance(45 * MIN); // below the floor: refresh attempts fail, cache still valid
+    const during = await broker.get(source, undefined);
+    expect(during.value).toBe(first.value);
+    await clock.advance(14 * MIN); // 1 min left = outage margin: no longer served
+    await expect(broker.get(source, undefined)).rejects.toBeInstanceOf(CredentialUnavailableError);
+    await clock.advance(2 * MIN); // expired
+    await expect(broker.get(source, undefined)).rejects.toThrow(/Vault is sealed/);
+  });
+
+  it('backs off while the backend fails instead of calling it once per request', async () => {
+    const { clock, broker, source } = setup();
+    source.failing = new Error('connection refused');
+    await expect(broker.get(source, undefined)).rejects.toThrow(/connection refused/);
+    const afterFirst = source.calls;
+    for (let i = 0; i < 50; i += 1) await expect(broker.get(source, undefined)).rejects.toThrow();
+    expect(source.calls).toBe(afterFirst);
+    // Over ten minutes, capped exponential backoff (1 s .. 60 s) makes a bounded number of attempts.
+    await clock.advance(10 * MIN);
+    expect(source.calls).toBeGreaterThan(afterFirst);
+    expect(source.calls).toBeLessThan(afterFirst + 25);
+  });
+
+  it('recovers by itself when the backend comes back', async () => {
+    const { clock, broker, source } = setup();
+    await broker.warm(source, undefined);
+    source.failing = new Error('down');
+    await clock.advance(50 * MIN);
+    source.failing = undefined;
+    await clock.advance(2 * MIN); // next backoff attempt succeeds
+    const served = await broker.get(source, undefined);
+    expect(served.value).not.toBe('cred-1');
+    expect(served.expiresAt - clock.now()).toBeGreaterThan(50 * MIN);
+  });
+
+  it('renews a renewable lease in place instead of issuing a new secret', async () => {
+    const { clock, broker, source } = setup();
+    source.renewable = true;
+    await broker.warm(source, undefined);
+    await clock.advance(40 * MIN);
+    const served = await broker.get(source, undefined);
+    expect(source.renewals).toBeGreaterThanOrEqual(1);
+    expect(source.calls).toBe(1);
+    expect(served.value).toBe('cred-1');
+    expect(served.expiresAt - clock.now()).toBeGreaterThan(40 * MIN);
+  });
+
+  it('issues a new credential when renewal no longer extends the lease', async () => {
+    const { clock, broker, source } = setup();
+    source.renewable = true;
+    source.renew = async (current) => {
+      source.renewals += 1;
+      return current; // max TTL reached: expiry unchanged
+    };
+    await broker.warm(source, undefined);
+    await clock.advance(40 * MIN);
+    expect(source.renewals).toBe(1);
+    expect(source.calls).toBe(2);
+    expect((await broker.get(source, undefined)).value).toBe('cred-2');
+  });
+
+  it('forgets request-keyed credentials nobody asked for during their lifetime', async () => {
+    const { clock, broker } = setup();
+    const perAudience: CredentialSource<string, string> = {
+      id: 'oidc',
+      keyOf: (audience) => audience,
+      issue: async (audience) => ({
+        value: audience,
+        issuedAt: clock.now(),
+        expiresAt: clock.now() + 60 * MIN,
+      }),
+    };
+    for (let i = 0; i < 20; i += 1) await broker.get(perAudience, `aud-${i}`);
+    expect(broker.snapshot()).toHaveLength(20);
+    await clock.advance(40 * MIN); // past the refresh point: kept (still servable), not refreshed
+    expect(broker.snapshot()).toHaveLength(20);
+    await clock.advance(20 * MIN); // within the outage margin of expiry: forgotten
+    expect(broker.snapshot()).toHaveLength(0);
+    expect(clock.pendingTasks).toBe(0);
+  });
+
+  it('keeps separate credentials per request key', async () => {
+    const { broker, clock } = setup();
+    const perScope: CredentialSource<string, string> = {
+      id: 'scoped',
+      keyOf: (scope) => scope,
+      issue: async (scope) => ({
+        value: `token-for-${scope}`,
+        issuedAt: clock.now(),
+        expiresAt: clock.now() + 60 * MIN,
+      }),
+    };
+    const [a, b] = await Promise.all([broker.get(perScope, 'a'), broker.get(perScope, 'b')]);
+    expect([a.value, b.value]).toEqual(['token-for-a', 'token-for-b']);
+  });
+
+  it('revokes leases on shutdown only when the policy says so, and stops its timers', async () => {
+    const revoked: string[] = [];
+    for (const revokeOnShutdown of [false, true]) {
+      const { clock, broker, source } = setup({ revokeOnShutdown });
+      const withRevoke = Object.assign(source, {
+        revoke: async (c: Issued<string>) =>
+          void revoked.push(`${revokeOnShutdown}:${c.lease?.id}`),
+      });
+      await broker.warm(withRevoke, undefined);
+      await broker.shutdown();
+      expect(clock.pendingTasks).toBe(0);
+      await expect(broker.get(source, undefined)).rejects.toBeInstanceOf(
+        CredentialUnavailableError,
+      );
+    }
+    expect(revoked).toEqual(['true:lease-1']);
+  });
+});

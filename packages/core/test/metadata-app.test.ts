@@ -1,0 +1,140 @@
+import type { Context, Next } from 'koa';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { MetadataProvider, RunningServer } from '../src/index.js';
+import {
+  alwaysSet,
+  createMetadataApp,
+  errorBoundary,
+  isLocalOnlyAddress,
+  listen,
+  parseListenAddress,
+  rejectForwarded,
+  requireHeader,
+  sendExact,
+  silentLogger,
+} from '../src/index.js';
+
+/** A toy dialect built only from core's pieces, as a contributor would write one. */
+const toyDialect: MetadataProvider = {
+  name: 'toy',
+  middleware() {
+    const refuse = (ctx: Context) => sendExact(ctx, 403, 'text/plain', '');
+    const guards = [
+      alwaysSet({ Server: 'Toy' }),
+      errorBoundary(silentLogger, (ctx) => sendExact(ctx, 503, 'text/plain', 'try later')),
+      rejectForwarded(refuse),
+      requireHeader('Metadata', 'true', (ctx) =>
+        sendExact(ctx, 400, 'application/json', '{"error":"bad"}'),
+      ),
+    ];
+    return async (ctx: Context, next: Next) => {
+      if (!ctx.path.startsWith('/toy')) return next();
+      const run = async (i: number): Promise<void> => {
+        const guard = guards[i];
+        if (guard) return guard(ctx, () => run(i + 1));
+        if (ctx.path === '/toy/boom') throw new Error('backend exploded');
+        sendExact(ctx, 200, 'text/plain', 'hello');
+      };
+      await run(0);
+    };
+  },
+};
+
+let server: RunningServer | undefined;
+afterEach(async () => {
+  await server?.close();
+  server = undefined;
+});
+
+async function get(path: string, headers: Record<string, string> = {}) {
+  server ??= await listen(
+    createMetadataApp({ providers: [toyDialect], logger: silentLogger }),
+    '127.0.0.1',
+    0,
+  );
+  const res = await fetch(server.url + path, { headers });
+  return {
+    status: res.status,
+    type: res.headers.get('content-type'),
+    server: res.headers.get('server'),
+    body: await res.text(),
+  };
+}
+
+describe('createMetadataApp with core guards', () => {
+  it('sends exact content types without a charset', async () => {
+    expect(await get('/toy/x', { Metadata: 'true' })).toEqual({
+      status: 200,
+      type: 'text/plain',
+      server: 'Toy',
+      body: 'hello',
+    });
+  });
+
+  it('refuses X-Forwarded-For with the dialect refusal, headers kept', async () => {
+    expect(await get('/toy/x', { Metadata: 'true', 'X-Forwarded-For': '10.0.0.1' })).toEqual({
+      status: 403,
+      type: 'text/plain',
+      server: 'Toy',
+      body: '',
+    });
+  });
+
+  it('requires the dialect header', async () => {
+    expect(await get('/toy/x')).toEqual({
+      status: 400,
+      type: 'application/json',
+      server: 'Toy',
+      body: '{"error":"bad"}',
+    });
+  });
+
+  it('renders thrown errors through the dialect error boundary, never as a bare 500', async () => {
+    expect(await get('/toy/boom', { Metadata: 'true' })).toEqual({
+      status: 503,
+      type: 'text/plain',
+      server: 'Toy',
+      body: 'try later',
+    });
+  });
+
+  it('answers 404 for paths no dialect owns', async () => {
+    expect(await get('/nothing')).toMatchObject({
+      status: 404,
+      type: 'text/plain',
+      body: 'Not Found',
+    });
+  });
+
+  it('rejects oversized request heads with 431 instead of processing them', async () => {
+    const res = await get('/toy/x', { Metadata: 'true', 'X-Big': 'a'.repeat(20_000) });
+    expect(res.status).toBe(431);
+  });
+});
+
+describe('listen addresses', () => {
+  it.each([
+    ['127.0.0.1', true],
+    ['127.3.4.5', true],
+    ['169.254.169.254', true],
+    ['::1', true],
+    ['fd00:ec2::254', true],
+    ['fe80::1', true],
+    ['localhost', true],
+    ['0.0.0.0', false],
+    ['10.0.0.5', false],
+    ['192.168.1.1', false],
+    ['::', false],
+    ['example.com', false],
+  ])('%s is local-only: %s', (host, expected) => {
+    expect(isLocalOnlyAddress(host)).toBe(expected);
+  });
+
+  it('parses HOST:PORT, [V6]:PORT and PORT', () => {
+    expect(parseListenAddress('169.254.169.254:80')).toEqual({ host: '169.254.169.254', port: 80 });
+    expect(parseListenAddress('[fd00:ec2::254]:80')).toEqual({ host: 'fd00:ec2::254', port: 80 });
+    expect(parseListenAddress('8080')).toEqual({ host: '127.0.0.1', port: 8080 });
+    expect(() => parseListenAddress('localhost')).toThrow(/expected HOST:PORT/);
+    expect(() => parseListenAddress('1.2.3.4:99999')).toThrow(/invalid listen address/);
+  });
+});
