@@ -4,6 +4,7 @@ export default defineProject({
   test: {
     name: '@guise/testkit',
     include: ['test/**/*.test.ts'],
-    setupFiles: ['../../vitest.setup.ts'],
+    // The loopback guard is installed before every test file: nothing here may leave 127.0.0.1.
+    setupFiles: ['../../vitest.setup.ts', './test/setup.ts'],
   },
 });

@@ -47,7 +47,19 @@ export { CredentialUnavailableError } from './credentials/errors.js';
 
 export type { VaultSession, VaultSessionStatus } from './vault/vault-session.js';
 export type { VaultResponse, VaultAuth, VaultWrapInfo } from './vault/vault-response.js';
-export { VaultRequestError, VaultUnreachableError } from './vault/errors.js';
+export { VaultRequestError, VaultUnreachableError, VaultLoginError } from './vault/errors.js';
+export { NodeVaultSession } from './vault/node-vault-session.js';
+export type {
+  VaultSessionConfig,
+  VaultAuthConfig,
+  AppRoleAuthConfig,
+  TokenFileAuthConfig,
+  RenewSettings,
+} from './vault/vault-session-config.js';
+export { DEFAULT_RENEW } from './vault/vault-session-config.js';
+export type { RetrySettings } from './vault/retry-policy.js';
+export { DEFAULT_RETRY } from './vault/retry-policy.js';
+export type { SecretInput, SecretInputConfig } from './vault/auth/secret-input.js';
 
 export type { InstanceFacts, PartialFacts } from './facts/instance-facts.js';
 export type { FactSource } from './facts/fact-source.js';

@@ -6,6 +6,7 @@ import type { InstanceFacts } from './facts/instance-facts.js';
 import type { MetadataProvider } from './http/metadata-provider.js';
 import type { Logger } from './log/logger.js';
 import type { VaultSession } from './vault/vault-session.js';
+import type { VaultSessionConfig } from './vault/vault-session-config.js';
 
 /**
  * The DI tokens of guise. Interfaces have no runtime identity, so every constructor parameter is
@@ -16,6 +17,8 @@ export const TOKENS = {
   Logger: Symbol('guise.Logger') as InjectionToken<Logger>,
   FreshnessPolicy: Symbol('guise.FreshnessPolicy') as InjectionToken<FreshnessPolicy>,
   VaultSession: Symbol('guise.VaultSession') as InjectionToken<VaultSession>,
+  /** What NodeVaultSession is built from: addresses, auth method, token store, renew/retry settings. */
+  VaultSessionConfig: Symbol('guise.VaultSessionConfig') as InjectionToken<VaultSessionConfig>,
   /** Multi-token: every registered provider is mounted on the shared listener, in registration order. */
   MetadataProvider: Symbol('guise.MetadataProvider') as InjectionToken<MetadataProvider>,
   /** Multi-token: merged in registration order, later sources overriding earlier ones. */

@@ -1,0 +1,112 @@
+import { readFileSync } from 'node:fs';
+import { JsonLogger } from '@guise/core';
+import { Command, CommanderError, Option } from 'commander';
+import { ConfigError } from '../config/config-error.js';
+import { runAgentCommand } from './agent-command.js';
+import type { DevCommandOptions } from './dev-command.js';
+import { runDevCommand } from './dev-command.js';
+import type { ExitCode } from './exit-codes.js';
+import { EXIT } from './exit-codes.js';
+
+const { version } = JSON.parse(
+  readFileSync(new URL('../../package.json', import.meta.url), 'utf8'),
+) as {
+  version: string;
+};
+
+const LISTEN_HELP = 'address to serve metadata on (HOST:PORT, [IPV6]:PORT or PORT)';
+
+/** The `guise` command line. Each action resolves with the process exit status. */
+export function buildProgram(run: (action: () => Promise<ExitCode>) => Promise<void>): Command {
+  const program = new Command('guise')
+    .description(
+      'Serve a cloud instance metadata endpoint (AWS IMDS) on a machine outside the cloud,\n' +
+        'with short-lived credentials from HashiCorp Vault.',
+    )
+    .version(version)
+    .exitOverride()
+    .showHelpAfterError('(run with --help for usage)')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ guise agent --config /etc/guise/config.yaml     run the agent (usually under systemd)
+  $ guise dev                                       try it locally: fake Vault + STS, agent on 127.0.0.1
+  $ guise dev --json                                the same, printing the endpoints as one JSON line
+
+Exit status: 0 ok, 1 runtime failure, 2 bad usage or configuration.`,
+    );
+
+  program
+    .command('agent')
+    .description('run the metadata agent with a YAML configuration file')
+    .requiredOption('-c, --config <file>', 'YAML configuration file')
+    .option('--listen <host:port>', `${LISTEN_HELP}; overrides the file and GUISE_LISTEN`)
+    .addHelpText(
+      'after',
+      `
+Environment (overrides the file): GUISE_LISTEN, GUISE_LOG_LEVEL, VAULT_ADDR, VAULT_NAMESPACE,
+VAULT_CACERT. A role_id or secret_id configured as { env: NAME } is read from that variable.
+
+Examples:
+  $ guise agent --config /etc/guise/config.yaml
+  $ guise agent -c ./config.yaml --listen 127.0.0.1:8080
+  $ VAULT_ADDR=https://vault.example.com:8200 guise agent -c /etc/guise/config.yaml
+
+Stops on SIGINT/SIGTERM. Logs are JSON lines on stderr.`,
+    )
+    .action((options: { config: string; listen?: string }) => run(() => runAgentCommand(options)));
+
+  program
+    .command('dev')
+    .description(
+      'run a local demo: in-memory Vault and STS, seeded as an operator would, and the agent',
+    )
+    .option('--listen <host:port>', `${LISTEN_HELP}; default 127.0.0.1 on a free port`)
+    .addOption(
+      new Option('--tokens <mode>', 'IMDSv2 session tokens, as EC2 HttpTokens')
+        .choices(['optional', 'required', 'disabled'])
+        .default('optional'),
+    )
+    .option(
+      '--json',
+      'print the endpoints as one JSON object on one line instead of shell instructions',
+    )
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ guise dev
+  $ guise dev --listen 127.0.0.1:8169 --tokens required
+  $ guise dev --json          one JSON line (metadataUrl, vaultAddr, stsEndpoint, env, ...) for scripts
+
+Only loopback and link-local addresses are accepted. Stops on SIGINT/SIGTERM.`,
+    )
+    .action((options: DevCommandOptions) => run(() => runDevCommand(options)));
+
+  return program;
+}
+
+/** Runs `guise` with `argv` (as in process.argv) and resolves with the exit status. */
+export async function runCli(argv: readonly string[]): Promise<ExitCode> {
+  let status: ExitCode = EXIT.ok;
+  const program = buildProgram(async (action) => {
+    status = await action();
+  });
+  try {
+    await program.parseAsync([...argv]);
+    return status;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // --help and --version end here too, with exit code 0; everything else is a usage error.
+      return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
+    }
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${error.message}\n`);
+      return EXIT.usage;
+    }
+    // Anything else stopped a command from starting or running: the listener could not bind, ...
+    new JsonLogger().error('guise failed', { error });
+    return EXIT.failure;
+  }
+}

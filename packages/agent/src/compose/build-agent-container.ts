@@ -1,0 +1,67 @@
+import type { Clock, FreshnessPolicy, Logger } from '@guise/core';
+import {
+  collectFacts,
+  CredentialBroker,
+  DEFAULT_FRESHNESS,
+  HostFactSource,
+  JsonLogger,
+  NodeVaultSession,
+  staticFacts,
+  systemClock,
+  TOKENS,
+} from '@guise/core';
+import type { DependencyContainer } from 'tsyringe';
+import { container, Lifecycle } from 'tsyringe';
+import type { AgentConfig } from '../config/schema.js';
+import { registerAws } from './register-aws.js';
+import { toVaultSessionConfig } from './vault-session-config.js';
+
+/** What an embedding program or a test may supply instead of the defaults. */
+export interface AgentOverrides {
+  /** Default: the system clock. Tests pass a ManualClock to move time. */
+  readonly clock?: Clock;
+  /** Default: JSON lines on stderr at `config.log.level`. */
+  readonly logger?: Logger;
+}
+
+/**
+ * Registers one agent instance in a child container of its own, so that several agents (tests,
+ * library users) live side by side in one process without sharing a broker, session or provider.
+ * Facts are collected here, once: providers render them and never read the host themselves.
+ */
+export async function buildAgentContainer(
+  config: AgentConfig,
+  overrides: AgentOverrides,
+): Promise<DependencyContainer> {
+  const scope = container.createChildContainer();
+  scope.register(TOKENS.Clock, { useValue: overrides.clock ?? systemClock });
+  scope.register(TOKENS.Logger, {
+    useValue: overrides.logger ?? new JsonLogger({ level: config.log.level }),
+  });
+  scope.register(TOKENS.FreshnessPolicy, { useValue: freshnessPolicy(config.credentials) });
+  scope.register(TOKENS.VaultSessionConfig, { useValue: toVaultSessionConfig(config.vault) });
+  scope.register(
+    TOKENS.VaultSession,
+    { useClass: NodeVaultSession },
+    { lifecycle: Lifecycle.ContainerScoped },
+  );
+
+  // Later sources override earlier ones: the host's own view, then what the operator configured.
+  scope.register(TOKENS.FactSource, { useValue: new HostFactSource() });
+  scope.register(TOKENS.FactSource, { useValue: staticFacts('config', config.facts) });
+  scope.register(TOKENS.InstanceFacts, {
+    useValue: await collectFacts(scope.resolveAll(TOKENS.FactSource)),
+  });
+
+  scope.registerSingleton(CredentialBroker);
+  registerAws(scope, config.aws);
+  return scope;
+}
+
+function freshnessPolicy(credentials: AgentConfig['credentials']): FreshnessPolicy {
+  return {
+    ...DEFAULT_FRESHNESS,
+    minRemainingMs: credentials.minRemaining * 1000,
+    revokeOnShutdown: credentials.revokeOnShutdown,
+  };
+}

@@ -1,0 +1,20 @@
+/**
+ * @guise/agent — the composition root of guise: a YAML config (`config/`), the tsyringe wiring of
+ * core and providers per agent instance (`compose/`), the `guise` CLI (`cli/`) and the local demo
+ * environment behind `guise dev` (`dev/`). It only composes: wire formats live in the providers.
+ */
+export { loadConfig, parseConfig } from './config/load-config.js';
+export type { LoadConfigOptions, ParseConfigOptions } from './config/load-config.js';
+export { ConfigError } from './config/config-error.js';
+export type { ConfigOverride } from './config/overrides.js';
+export { DEFAULT_LISTEN } from './config/schema.js';
+export type { AgentConfig, AgentConfigInput, AwsConfig, VaultConfig } from './config/schema.js';
+export type { SecretRef } from './config/schema-parts.js';
+export { parseDurationSeconds } from './config/duration.js';
+
+export { startAgent } from './compose/start-agent.js';
+export type { RunningAgent } from './compose/start-agent.js';
+export type { AgentOverrides } from './compose/build-agent-container.js';
+
+export { startDevEnvironment } from './dev/start-dev-environment.js';
+export type { DevEnvironment, DevEnvironmentOptions } from './dev/start-dev-environment.js';

@@ -1,0 +1,155 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import net from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { logLines, runGuise, startGuise } from './support/guise-process.js';
+
+let dir: string;
+beforeAll(async () => {
+  dir = await mkdtemp(path.join(tmpdir(), 'guise-cli-'));
+});
+afterAll(() => rm(dir, { recursive: true, force: true }));
+
+/** A config whose Vault is a loopback port nobody listens on: the agent runs, Vault stays "down". */
+async function configFile(name: string, extra = ''): Promise<string> {
+  const file = path.join(dir, name);
+  await writeFile(
+    file,
+    `listen: 127.0.0.1:0
+vault:
+  address: http://127.0.0.1:9
+  auth:
+    approle:
+      roleId: { value: role-1 }
+      secretId: { value: secret-1, wrapped: false }
+aws:
+  role: { name: app }
+${extra}`,
+  );
+  return file;
+}
+
+describe('guise --help', () => {
+  it.each([
+    [
+      [],
+      [
+        'agent',
+        'dev',
+        'Examples:',
+        'Exit status: 0 ok, 1 runtime failure, 2 bad usage or configuration',
+      ],
+    ],
+    [['agent'], ['--config <file>', '--listen <host:port>', 'Examples:', 'VAULT_ADDR', 'SIGTERM']],
+    [['dev'], ['--listen <host:port>', '--json', 'Examples:']],
+  ])('guise %j --help explains itself with examples', async (command, phrases) => {
+    const { code, stdout } = await runGuise([...command, '--help']);
+    expect(code).toBe(0);
+    for (const phrase of phrases) expect(stdout).toContain(phrase);
+  });
+
+  it('prints the version', async () => {
+    const { code, stdout } = await runGuise(['--version']);
+    expect(code).toBe(0);
+    expect(stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
+  });
+});
+
+describe('bad usage exits 2', () => {
+  it.each([
+    [['agent'], "required option '-c, --config <file>' not specified"],
+    [['agent', '--config'], "option '-c, --config <file>' argument missing"],
+    [['dev', '--jsn'], "unknown option '--jsn'"],
+    [['serve'], "unknown command 'serve'"],
+    [[], 'Usage: guise'],
+  ])('guise %j', async (args, message) => {
+    const { code, stderr } = await runGuise(args);
+    expect(code).toBe(2);
+    expect(stderr).toContain(message);
+  });
+
+  it('a config with mistakes: every problem named by file and key', async () => {
+    const file = await configFile(
+      'bad.yaml',
+      'credentials: { minRemaining: soon, revokeOnShutdwon: true }\n',
+    );
+    const { code, stdout, stderr } = await runGuise(['agent', '--config', file]);
+    expect(code).toBe(2);
+    expect(stdout).toBe('');
+    expect(stderr).toContain(
+      `${file}: credentials.minRemaining: expected a duration such as 90s, 20m, 1h or a whole number of seconds`,
+    );
+    expect(stderr).toContain(
+      `${file}: credentials.revokeOnShutdwon: unknown key; expected one of minRemaining, revokeOnShutdown`,
+    );
+  });
+
+  it('a missing config file', async () => {
+    const { code, stderr } = await runGuise(['agent', '--config', path.join(dir, 'nope.yaml')]);
+    expect(code).toBe(2);
+    expect(stderr).toContain('nope.yaml: cannot read: ENOENT');
+  });
+
+  it('--listen on a routable address', async () => {
+    const { code, stderr } = await runGuise([
+      'agent',
+      '--config',
+      await configFile('ok.yaml'),
+      '--listen',
+      '0.0.0.0:8080',
+    ]);
+    expect(code).toBe(2);
+    expect(stderr).toContain('--listen (listen): 0.0.0.0 is neither loopback nor link-local');
+  });
+});
+
+describe('guise agent', () => {
+  it('exits 1 when it cannot listen', async () => {
+    const busy = net.createServer();
+    await new Promise<void>((resolve) => busy.listen(0, '127.0.0.1', resolve));
+    const { port } = busy.address() as net.AddressInfo;
+    try {
+      const { code, stderr } = await runGuise([
+        'agent',
+        '--config',
+        await configFile('busy.yaml'),
+        '--listen',
+        `127.0.0.1:${port}`,
+      ]);
+      expect(code).toBe(1);
+      const failure = logLines(stderr).at(-1);
+      expect(failure).toMatchObject({
+        level: 'error',
+        msg: 'guise failed',
+        error: { message: expect.stringContaining('EADDRINUSE') },
+      });
+    } finally {
+      busy.close();
+    }
+  });
+
+  it('serves while Vault is down, logs JSON lines on stderr and shuts down on SIGTERM with exit 0', async () => {
+    const agent = await startGuise(['agent', '--config', await configFile('run.yaml')], {
+      readyWhen: ({ stderr }) =>
+        logLines(stderr).find((line) => line.msg === 'agent listening')?.url as string,
+    });
+    try {
+      const listing = await fetch(`${agent.ready}/latest/meta-data/iam/security-credentials/`);
+      expect(await listing.text()).toBe('app');
+      expect(
+        (await fetch(`${agent.ready}/latest/meta-data/iam/security-credentials/app`)).status,
+      ).toBe(503);
+    } finally {
+      const { code, stdout, stderr, elapsedMs } = await agent.stop('SIGTERM');
+      expect(code).toBe(0);
+      expect(elapsedMs).toBeLessThan(2000);
+      expect(stdout).toBe('');
+      const lines = logLines(stderr);
+      expect(lines.filter((line) => line.msg === 'shutting down')).toEqual([
+        expect.objectContaining({ level: 'info', signal: 'SIGTERM' }),
+      ]);
+      expect(stderr).not.toContain('secret-1');
+    }
+  });
+});

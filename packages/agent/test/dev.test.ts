@@ -1,0 +1,177 @@
+import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
+import { fromInstanceMetadata } from '@aws-sdk/credential-providers';
+import { installLoopbackGuard } from '@guise/testkit';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { DevSummary, RunningGuise } from './support/guise-process.js';
+import { logLines, runGuise, startGuise } from './support/guise-process.js';
+
+/** Runs `task` with `vars` set in process.env (undefined = unset), restoring the caller's values after. */
+async function withEnv<T>(
+  vars: Record<string, string | undefined>,
+  task: () => Promise<T>,
+): Promise<T> {
+  const saved = Object.fromEntries(Object.keys(vars).map((name) => [name, process.env[name]]));
+  const assign = (values: Record<string, string | undefined>) => {
+    for (const [name, value] of Object.entries(values)) {
+      if (value === undefined) Reflect.deleteProperty(process.env, name);
+      else process.env[name] = value;
+    }
+  };
+  assign(vars);
+  try {
+    return await task();
+  } finally {
+    assign(saved);
+  }
+}
+
+let dev: RunningGuise;
+let summary: DevSummary;
+
+beforeAll(async () => {
+  // Any connection this test process opens to a non-loopback address fails instead of leaving.
+  installLoopbackGuard();
+  dev = await startGuise(['dev', '--json']);
+  summary = JSON.parse(dev.ready) as DevSummary;
+}, 30_000);
+
+afterAll(async () => {
+  await dev?.stop('SIGKILL');
+});
+
+describe('guise dev --json', () => {
+  it('prints one JSON line: loopback endpoints, the root token, the role and the client variables', async () => {
+    const loopback = /^http:\/\/127\.0\.0\.1:\d+$/;
+    expect(summary.metadataUrl).toMatch(loopback);
+    expect(summary.vaultAddr).toMatch(loopback);
+    expect(summary.stsEndpoint).toMatch(loopback);
+    expect(summary.vaultToken).not.toBe('');
+    expect(summary.roles).toEqual(['guise-demo']);
+    expect(summary.accountId).toMatch(/^\d{12}$/);
+    expect(summary.env).toMatchObject({
+      AWS_EC2_METADATA_SERVICE_ENDPOINT: `${summary.metadataUrl}/`,
+      AWS_REGION: 'us-east-1',
+      AWS_ENDPOINT_URL_STS: summary.stsEndpoint,
+    });
+    // Nothing else on stdout: a script may read it line by line.
+    expect(dev.output().stdout).toBe(`${dev.ready}\n`);
+  });
+
+  it.each([
+    ['with', '/'],
+    ['without', ''],
+  ])(
+    'AWS SDK for JavaScript v3: fromInstanceMetadata (endpoint %s trailing slash) gets credentials STS accepts',
+    async (_, slash) => {
+      const credentials = await withEnv(
+        {
+          AWS_EC2_METADATA_SERVICE_ENDPOINT: `${summary.metadataUrl}${slash}`,
+          AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE: undefined,
+          AWS_EC2_METADATA_DISABLED: undefined,
+          AWS_PROFILE: undefined,
+        },
+        () => fromInstanceMetadata({ timeout: 2000, maxRetries: 0 })(),
+      );
+      expect(credentials.accessKeyId).toMatch(/^ASIA/);
+      expect(credentials.expiration?.getTime()).toBeGreaterThan(Date.now() + 20 * 60_000);
+
+      const sts = new STSClient({
+        region: 'us-east-1',
+        endpoint: summary.stsEndpoint,
+        credentials,
+      });
+      try {
+        const identity = await sts.send(new GetCallerIdentityCommand({}));
+        expect(identity.Account).toBe(summary.accountId);
+        expect(identity.Arn).toMatch(
+          new RegExp(`^arn:aws:sts::${summary.accountId}:assumed-role/guise-demo/.+$`),
+        );
+      } finally {
+        sts.destroy();
+      }
+    },
+    15_000,
+  );
+
+  it('serves the demo role under the metadata tree a curl user would walk', async () => {
+    const listing = await fetch(
+      `${summary.metadataUrl}/latest/meta-data/iam/security-credentials/`,
+    );
+    expect(await listing.text()).toBe('guise-demo');
+    const body = (await (
+      await fetch(`${summary.metadataUrl}/latest/meta-data/iam/security-credentials/guise-demo`)
+    ).json()) as Record<string, string>;
+    expect(body).toMatchObject({ Code: 'Success', Type: 'AWS-HMAC' });
+    expect(body.Token).toBeTruthy();
+  });
+
+  it('ends on SIGTERM with exit 0 within two seconds, logging the shutdown once', async () => {
+    const { code, elapsedMs, stderr } = await dev.stop('SIGTERM');
+    expect(code).toBe(0);
+    expect(elapsedMs).toBeLessThan(2000);
+    expect(logLines(stderr).filter((line) => line.msg === 'shutting down')).toHaveLength(1);
+    expect(stderr).not.toContain(summary.vaultToken);
+  });
+});
+
+describe('guise dev', () => {
+  it('prints the shell lines that point a client at it', async () => {
+    const text = await startGuise(['dev'], {
+      readyWhen: ({ stdout }) => (stdout.includes('Stop with Ctrl-C.\n') ? stdout : undefined),
+    });
+    try {
+      const lines = text.ready.split('\n');
+      expect(lines[0]).toBe('guise dev is running. In another shell:');
+      expect(lines).toContainEqual(
+        expect.stringMatching(
+          /^ {2}export AWS_EC2_METADATA_SERVICE_ENDPOINT=http:\/\/127\.0\.0\.1:\d+\/$/,
+        ),
+      );
+      expect(lines).toContainEqual('  export AWS_REGION=us-east-1');
+      expect(lines).toContainEqual(
+        expect.stringMatching(
+          /^ {2}aws sts get-caller-identity --endpoint-url http:\/\/127\.0\.0\.1:\d+$/,
+        ),
+      );
+      expect(lines).toContainEqual(
+        expect.stringMatching(
+          /^ {2}curl -s http:\/\/127\.0\.0\.1:\d+\/latest\/meta-data\/iam\/security-credentials\/guise-demo$/,
+        ),
+      );
+      expect(lines).toContainEqual(
+        expect.stringMatching(
+          /^Vault \(dev, in memory\): VAULT_ADDR=http:\/\/127\.0\.0\.1:\d+ VAULT_TOKEN=\S+$/,
+        ),
+      );
+    } finally {
+      expect((await text.stop('SIGINT')).code).toBe(0);
+    }
+  }, 30_000);
+});
+
+describe('guise dev --tokens required', () => {
+  it('refuses tokenless requests as EC2 does with HttpTokens=required; the JS SDK still gets credentials', async () => {
+    const strict = await startGuise(['dev', '--json', '--tokens', 'required']);
+    try {
+      const { metadataUrl, tokens } = JSON.parse(strict.ready) as DevSummary;
+      expect(tokens).toBe('required');
+      expect(
+        (await fetch(`${metadataUrl}/latest/meta-data/iam/security-credentials/`)).status,
+      ).toBe(401);
+      const credentials = await withEnv({ AWS_EC2_METADATA_SERVICE_ENDPOINT: metadataUrl }, () =>
+        fromInstanceMetadata({ timeout: 2000, maxRetries: 0 })(),
+      );
+      expect(credentials.sessionToken).toBeTruthy();
+    } finally {
+      expect((await strict.stop()).code).toBe(0);
+    }
+  }, 30_000);
+
+  it('rejects an unknown mode as bad usage', async () => {
+    const { code, stderr } = await runGuise(['dev', '--tokens', 'sometimes']);
+    expect(code).toBe(2);
+    expect(stderr).toContain(
+      "argument 'sometimes' is invalid. Allowed choices are optional, required, disabled.",
+    );
+  });
+});

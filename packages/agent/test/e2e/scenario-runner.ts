@@ -1,0 +1,129 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
+import type { ClientRun } from './clients.js';
+import { runInPrivateNetns, type NetnsSupport } from './netns.js';
+
+/** What scenario.mjs does: which `guise dev` command, in which modes, with which clients. */
+export interface ScenarioPlan {
+  devArgv: string[];
+  modes: { name: string; devFlags: string[] }[];
+  clients: ClientRun[];
+  startTimeoutMs: number;
+  clientTimeoutMs: number;
+}
+
+const devInfo = z.object({
+  metadataUrl: z.string(),
+  vaultAddr: z.string(),
+  vaultToken: z.string(),
+  stsEndpoint: z.string(),
+  region: z.string(),
+  accountId: z.string(),
+  roles: z.array(z.string()).min(1),
+  env: z.record(z.string(), z.string()),
+});
+
+const imdsFacts = z.object({
+  tokenStatus: z.number(),
+  tokenlessStatus: z.number(),
+  instanceId: z.string(),
+  availabilityZone: z.string(),
+  region: z.string(),
+  localIpv4: z.string(),
+  roles: z.string(),
+  credentials: z.object({
+    Code: z.string(),
+    Type: z.string(),
+    AccessKeyId: z.string(),
+    Expiration: z.string(),
+  }),
+});
+
+const clientResult = z.object({
+  id: z.string(),
+  argv: z.array(z.string()),
+  exitCode: z.number().nullable(),
+  signal: z.string().nullable(),
+  timedOut: z.boolean(),
+  durationMs: z.number(),
+  stdout: z.string(),
+  stderr: z.string(),
+});
+export type ClientResult = z.infer<typeof clientResult>;
+
+const record = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('dev'), mode: z.string(), info: devInfo }),
+  z.object({ type: z.literal('imds'), mode: z.string(), facts: imdsFacts }),
+  clientResult.extend({ type: z.literal('client'), mode: z.string() }),
+  z.object({
+    type: z.literal('dev-stopped'),
+    mode: z.string(),
+    code: z.number().nullable(),
+    signal: z.string().nullable(),
+    forced: z.boolean(),
+    stopMs: z.number(),
+    stderr: z.string(),
+  }),
+]);
+type ScenarioRecord = z.infer<typeof record>;
+
+/** Everything one mode of the scenario produced, looked up by what the assertions need. */
+export interface ModeOutcome {
+  dev: z.infer<typeof devInfo>;
+  imds: z.infer<typeof imdsFacts>;
+  stopped: Extract<ScenarioRecord, { type: 'dev-stopped' }>;
+  client(id: string): ClientResult;
+}
+
+const SCENARIO = fileURLToPath(new URL('scenario.mjs', import.meta.url));
+
+/**
+ * Runs scenario.mjs in a private namespace and returns its records, grouped by mode. The clients'
+ * HOME is made and removed here, outside, so that it goes even when the namespace is killed.
+ */
+export async function runScenario(
+  support: NetnsSupport,
+  plan: ScenarioPlan,
+  timeoutMs: number,
+): Promise<Map<string, ModeOutcome>> {
+  if (!support.available) throw new Error(`no private network namespace: ${support.reason}`);
+  const home = await mkdtemp(join(tmpdir(), 'guise-e2e-home-'));
+  const env = { ...process.env, GUISE_E2E_PLAN: JSON.stringify({ ...plan, home }) };
+  const run = await runInPrivateNetns(
+    support,
+    [process.execPath, SCENARIO],
+    env,
+    timeoutMs,
+  ).finally(() => rm(home, { recursive: true, force: true }));
+  if (run.code !== 0) {
+    throw new Error(`scenario failed (${run.code ?? run.signal}):\n${run.stderr}\n${run.stdout}`);
+  }
+  const records = run.stdout
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => record.parse(JSON.parse(line)));
+  return new Map(plan.modes.map(({ name }) => [name, outcomeOf(name, records)]));
+}
+
+function outcomeOf(mode: string, records: ScenarioRecord[]): ModeOutcome {
+  const ofMode = records.filter((r) => r.mode === mode);
+  const only = <T extends ScenarioRecord['type']>(type: T) => {
+    const found = ofMode.find((r): r is Extract<ScenarioRecord, { type: T }> => r.type === type);
+    if (!found) throw new Error(`scenario printed no "${type}" record for mode ${mode}`);
+    return found;
+  };
+  return {
+    dev: only('dev').info,
+    imds: only('imds').facts,
+    stopped: only('dev-stopped'),
+    client(id) {
+      const found = ofMode.find((r) => r.type === 'client' && r.id === id);
+      if (found?.type !== 'client')
+        throw new Error(`scenario ran no client "${id}" in mode ${mode}`);
+      return found;
+    },
+  };
+}

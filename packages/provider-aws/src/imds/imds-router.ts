@@ -1,0 +1,129 @@
+import type { Context, Middleware, Next } from 'koa';
+import type { Logger } from '@guise/core';
+import { CredentialUnavailableError, alwaysSet, errorBoundary, rejectForwarded } from '@guise/core';
+import type { ImdsTokenMode } from './imds-options.js';
+import type { ImdsTokenStore } from './imds-token-store.js';
+import type { MetadataDirectory, MetadataNode } from './metadata-tree.js';
+import { renderListing, resolveNode } from './metadata-tree.js';
+import {
+  IMDS_HEADERS,
+  TOKEN_TTL_HEADER,
+  sendEmpty,
+  sendMethodNotAllowed,
+  sendNotFound,
+  sendValue,
+} from './responses.js';
+import { TOKEN_REQUEST_HEADER, handleTokenRequest, isTokenPath } from './token-routes.js';
+import { isVersionShaped } from './versions.js';
+
+export interface ImdsRouterDeps {
+  readonly tree: MetadataDirectory;
+  readonly tokens: ImdsTokenStore;
+  readonly mode: ImdsTokenMode;
+  readonly logger: Logger;
+}
+
+/**
+ * The IMDS dialect as one Koa middleware. It owns `/` and every version-shaped first segment
+ * (`/latest`, `/2009-04-04`, …) and passes anything else on, so GCE and Azure dialects can share
+ * the listener. For what it owns, in order:
+ * 1. `Server: EC2ws` and `Connection: close` on every response, errors included (§1.7);
+ * 2. an error boundary: a broker that cannot produce credentials → 503, anything else → 500,
+ *    both with empty bodies (never Koa's error page);
+ * 3. `X-Forwarded-For` → 403 with an empty body, on PUT as documented and on GET as EC2 does
+ *    (kube2iam PR #279, §1.2);
+ * 4. `<version>/api/token` → the token rules (`token-routes.ts`);
+ * 5. methods other than GET and HEAD → 405 (EC2 documents only GET/HEAD for metadata, §1.3);
+ * 6. the IMDSv2 token check → 401 with an empty body (§1.3);
+ * 7. the tree: a directory answers its listing, a leaf its value, anything else the 404 page.
+ */
+export function imdsMiddleware(deps: ImdsRouterDeps): Middleware {
+  const guards: Middleware[] = [
+    alwaysSet(IMDS_HEADERS),
+    errorBoundary(deps.logger, renderError),
+    rejectForwarded((ctx) => sendEmpty(ctx, 403)),
+  ];
+  return async (ctx: Context, next: Next) => {
+    const segments = imdsSegments(ctx.path);
+    if (!segments) return next();
+    const run = async (index: number): Promise<void> => {
+      const guard = guards[index];
+      if (guard) return guard(ctx, () => run(index + 1));
+      return dispatch(ctx, segments, deps);
+    };
+    await run(0);
+  };
+}
+
+async function dispatch(
+  ctx: Context,
+  segments: readonly string[],
+  deps: ImdsRouterDeps,
+): Promise<void> {
+  const [version = ''] = segments;
+  if (isTokenPath(segments)) return handleTokenRequest(ctx, version, deps.tokens, deps.mode);
+  if (ctx.method !== 'GET' && ctx.method !== 'HEAD')
+    return sendMethodNotAllowed(ctx, ['GET', 'HEAD']);
+  if (!authorize(ctx, deps)) return sendEmpty(ctx, 401);
+  await serveNode(ctx, resolveNode(deps.tree, segments));
+}
+
+/**
+ * Path segments of an IMDS request, or undefined when the path is not IMDS's. Empty segments are
+ * dropped, so trailing and doubled slashes resolve like single ones — `ec2-metadata` asks for
+ * `latest//meta-data/ramdisk-id` and botocore for `placement/availability-zone/` (§1.8). A
+ * directory answers with or without its trailing slash; being tolerant costs nothing, while a
+ * redirect would point clients at 169.254.169.254 even when they reached us on loopback.
+ * `.` and `..` are names like any other (the tree is data, not a file system), so they get 404.
+ */
+function imdsSegments(path: string): string[] | undefined {
+  const segments = path
+    .split('/')
+    .filter((segment) => segment !== '')
+    .map(decodeSegment);
+  const [first] = segments;
+  return first === undefined || isVersionShaped(first) ? segments : undefined;
+}
+
+function decodeSegment(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment; // malformed escapes match nothing and get the 404 page
+  }
+}
+
+/**
+ * `required`: a valid, unexpired token or 401. `optional`: no token is IMDSv1 and fine, but a token
+ * that is sent must be valid (EC2's error table: "The GET request uses an invalid token" → 401).
+ * `disabled`: the header is ignored, as by an IMDS that predates tokens. A valid token's
+ * remaining lifetime is echoed in `X-Aws-Ec2-Metadata-Token-Ttl-Seconds`; whether EC2 echoes the
+ * remaining or the original TTL is unconfirmed (§6), the remaining one is what a client can use.
+ */
+function authorize(ctx: Context, { tokens, mode }: ImdsRouterDeps): boolean {
+  if (mode === 'disabled') return true;
+  const token = ctx.get(TOKEN_REQUEST_HEADER);
+  if (token === '') return mode === 'optional';
+  const remaining = tokens.remainingSeconds(token);
+  if (remaining === undefined) return false;
+  ctx.set(TOKEN_TTL_HEADER, String(remaining));
+  return true;
+}
+
+async function serveNode(ctx: Context, node: MetadataNode | undefined): Promise<void> {
+  if (!node) return sendNotFound(ctx);
+  if (node.kind === 'directory') return sendValue(ctx, renderListing(node));
+  const value = typeof node.value === 'function' ? await node.value() : node.value;
+  sendValue(ctx, value, node.contentType);
+}
+
+/**
+ * No credential fit to serve (Vault down and nothing cached still valid) → 503, empty body. Both
+ * SDKs treat any non-2xx on the credentials GET as a failed attempt: botocore retries it up to
+ * `metadata_service_num_attempts`, the JS SDK up to `maxRetries` and then extends the credentials
+ * it already holds (static stability, §3.1). EC2's alternative, a 200 carrying `{Code, Message}`,
+ * is never retried by botocore (§1.10), so it would turn a passing outage into a hard failure.
+ */
+function renderError(ctx: Context, error: unknown): void {
+  sendEmpty(ctx, error instanceof CredentialUnavailableError ? 503 : 500);
+}

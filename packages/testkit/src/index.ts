@@ -1,0 +1,13 @@
+// @guise/testkit: a Vault-API-compatible in-memory server and a fake AWS STS that speak only wire
+// protocols, for tests, benchmarks and `guise dev`.
+export { startFakeVault } from './vault/fake-vault.js';
+export type { FakeVault, FakeVaultOptions } from './vault/fake-vault.js';
+export type { VaultFaults } from './vault/faults.js';
+export type { RequestRecord } from './vault/http/vault-http-listener.js';
+export type { SessionTokenField } from './vault/engines/aws/aws-backend.js';
+export { FakeAwsAccount, AwsApiError } from './aws/fake-aws-account.js';
+export type { FakeAwsCredential } from './aws/fake-aws-account.js';
+export { startFakeSts } from './aws/sts/fake-sts.js';
+export type { FakeSts, FakeStsOptions } from './aws/sts/fake-sts.js';
+export { installLoopbackGuard, LoopbackGuardError } from './net/loopback-guard.js';
+export type { LoopbackGuardOptions } from './net/loopback-guard.js';

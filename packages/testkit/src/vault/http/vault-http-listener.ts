@@ -1,0 +1,121 @@
+import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Clock } from '../../clock.js';
+import { encodeGoJson } from '../../util/go-json.js';
+import type { HttpAnswer, VaultCore } from '../core.js';
+import { VaultError } from '../errors.js';
+import type { FaultSwitches } from '../faults.js';
+import type { ServerIdentity } from '../services.js';
+import { answerHealth, type NodeState, sealStatus } from '../sys/health.js';
+import { parseVaultRequest } from './parse-request.js';
+
+/** One request as the fake saw it, for counting Vault calls in tests. */
+export interface RequestRecord {
+  readonly method: string;
+  /** The URL path, without the query string (e.g. `/v1/auth/approle/login`). */
+  readonly path: string;
+  readonly status: number;
+}
+
+export interface VaultHttpOptions {
+  readonly core: VaultCore;
+  readonly faults: FaultSwitches;
+  readonly identity: ServerIdentity;
+  readonly now: Clock;
+  readonly requests: RequestRecord[];
+  readonly maxRequestBytes: number;
+}
+
+class BodyTooLarge extends Error {}
+
+/**
+ * The HTTP face of the fake Vault: `/v1/` routing, the fault switches (delay, standby redirect,
+ * injected failures, seal), sys/health and sys/seal-status (answered even when sealed), and
+ * Vault's response headers (`Content-Type: application/json` exactly, `Cache-Control: no-store`).
+ */
+export function vaultHttpListener(options: VaultHttpOptions): RequestListener {
+  const { faults } = options;
+
+  return (request: IncomingMessage, response: ServerResponse): void => {
+    const url = new URL(request.url ?? '/', 'http://fake-vault');
+    const method = request.method ?? 'GET';
+    const send = (answer: HttpAnswer, headers: Record<string, string> = {}): void => {
+      options.requests.push({ method, path: url.pathname, status: answer.status });
+      const jsonHeaders = answer.body === undefined && answer.status !== 204 ? {} : { 'Content-Type': 'application/json' };
+      response.writeHead(answer.status, { ...jsonHeaders, 'Cache-Control': 'no-store', ...headers });
+      response.end(answer.body);
+    };
+    const sendError = (error: VaultError): void =>
+      send({ status: error.status, body: encodeGoJson({ errors: error.errors }) });
+
+    readBody(request, options.maxRequestBytes)
+      .then(async (body) => {
+        if (faults.delayMs > 0) await sleep(faults.delayMs);
+        send(...answer(url, method, request, body));
+      })
+      .catch((error: unknown) => {
+        if (error instanceof BodyTooLarge) sendError(new VaultError(413, ['http: request body too large']));
+        else if (error instanceof VaultError) sendError(error);
+        else {
+          sendError(new VaultError(500, ['internal error']));
+          throw error;
+        }
+      })
+      .catch((error: unknown) => process.emitWarning(`fake Vault: ${String(error)}`));
+  };
+
+  function answer(url: URL, method: string, request: IncomingMessage, body: string): [HttpAnswer, Record<string, string>?] {
+    if (!url.pathname.startsWith('/v1/')) return [{ status: 404, body: '404 page not found\n' }, { 'Content-Type': 'text/plain; charset=utf-8' }];
+    const path = decodePath(url.pathname.slice('/v1/'.length));
+    const node: NodeState = { sealed: faults.sealed, standby: faults.standbyRedirectTo !== undefined };
+
+    if (path === 'sys/health' && (method === 'GET' || method === 'HEAD')) {
+      const health = answerHealth(url.searchParams, node, options.identity, options.now());
+      return [{ status: health.status, body: encodeGoJson(health.body) }];
+    }
+    const failure = faults.takeFailure();
+    if (failure) throw new VaultError(failure.status, [failure.message]);
+    if (faults.standbyRedirectTo !== undefined) {
+      // respondStandby: 307 to the active node's address with the same path and query, no body.
+      const location = `${faults.standbyRedirectTo.replace(/\/$/, '')}${url.pathname}${url.search}`;
+      return [{ status: 307 }, { Location: location }];
+    }
+    if (path === 'sys/seal-status' && method === 'GET') {
+      return [{ status: 200, body: encodeGoJson(sealStatus(node, options.identity)) }];
+    }
+    if (faults.sealed) throw new VaultError(503, ['Vault is sealed']);
+    return [
+      options.core.handle(
+        parseVaultRequest({
+          method,
+          path,
+          query: url.searchParams,
+          headers: request.headers,
+          body,
+          remoteAddress: request.socket.remoteAddress ?? '',
+        }),
+      ),
+    ];
+  }
+}
+
+function decodePath(encoded: string): string {
+  try {
+    return decodeURIComponent(encoded);
+  } catch {
+    throw new VaultError(400, ['invalid URL escape']);
+  }
+}
+
+/** The whole body as text; past `limit` bytes Vault answers 413 (its max request size). */
+async function readBody(request: IncomingMessage, limit: number): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of request) {
+    const buffer = chunk as Buffer;
+    size += buffer.length;
+    if (size > limit) throw new BodyTooLarge();
+    chunks.push(buffer);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}

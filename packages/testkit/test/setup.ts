@@ -1,0 +1,3 @@
+import { installLoopbackGuard } from '../src/index.js';
+
+installLoopbackGuard();
