@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { VaultLoginError } from '../src/index.js';
 import { recordingProxy, VaultWorld } from './vault-fixtures.js';
 
@@ -12,10 +12,13 @@ describe('AppRole login', () => {
     world = await VaultWorld.create();
   });
   afterEach(async () => {
+    vi.unstubAllEnvs();
     await world.stop();
   });
 
-  async function accessorInfo(accessor: string): Promise<{ policies: string[]; meta: Record<string, string> }> {
+  async function accessorInfo(
+    accessor: string,
+  ): Promise<{ policies: string[]; meta: Record<string, string> }> {
     const answer = (await world.admin.write('auth/token/lookup-accessor', { accessor })) as {
       data: { policies: string[]; meta: Record<string, string> };
     };
@@ -71,12 +74,8 @@ describe('AppRole login', () => {
   });
 
   it('reads role_id and secret_id from environment variables', async () => {
-    process.env.GUISE_TEST_ROLE_ID = world.roleId;
-    process.env.GUISE_TEST_SECRET_ID = await world.secretId();
-    world.onStop(() => {
-      delete process.env.GUISE_TEST_ROLE_ID;
-      delete process.env.GUISE_TEST_SECRET_ID;
-    });
+    vi.stubEnv('GUISE_TEST_ROLE_ID', world.roleId);
+    vi.stubEnv('GUISE_TEST_SECRET_ID', await world.secretId());
     const session = world.session({
       addresses: [world.vault.url],
       auth: {
@@ -90,6 +89,20 @@ describe('AppRole login', () => {
 
     expect((await accessorInfo(session.status().accessor ?? '')).meta.role_name).toBe('app');
     expect(world.count('POST', 'auth/approle/login')).toBe(1);
+  });
+
+  it('logs in again with the secret_id it unwrapped before, not the spent wrapping token', async () => {
+    vi.stubEnv('GUISE_TEST_WRAPPED_SECRET_ID', await world.wrappedSecretId());
+    const session = world.session(world.appRoleConfig({ env: 'GUISE_TEST_WRAPPED_SECRET_ID' }));
+    await session.start();
+    const first = session.status().accessor;
+    await world.admin.write('auth/token/revoke-accessor', { accessor: first });
+
+    await session.read('secret/data/app');
+
+    expect(session.status().accessor).not.toBe(first);
+    expect(world.count('POST', 'auth/approle/login')).toBe(2);
+    expect(world.count('POST', 'sys/wrapping/unwrap')).toBe(1);
   });
 
   it('fails clearly when the secret_id file is missing', async () => {
@@ -133,9 +146,9 @@ describe('AppRole login', () => {
     expect(loginBody.role_id).toBe(world.roleId);
     expect(loginBody.secret_id).toMatch(/^[0-9a-f-]{36}$/);
     // the wrapping token is spent
-    await expect(world.admin.write('sys/wrapping/lookup', { token: wrappingToken })).rejects.toThrow(
-      /wrapping token is not valid or does not exist/,
-    );
+    await expect(
+      world.admin.write('sys/wrapping/lookup', { token: wrappingToken }),
+    ).rejects.toThrow(/wrapping token is not valid or does not exist/);
   });
 
   it('refuses a wrapping token created for another role without unwrapping it', async () => {
@@ -188,7 +201,9 @@ describe('AppRole login', () => {
     const failure = session.start();
 
     await expect(failure).rejects.toThrow(VaultLoginError);
-    await expect(failure).rejects.toThrow(/already unwrapped .* or has expired; deliver a fresh one/);
+    await expect(failure).rejects.toThrow(
+      /already unwrapped .* or has expired; deliver a fresh one/,
+    );
     const message = await failure.catch((error: Error) => error.message);
     expect(message).not.toContain(wrappingToken);
     expect(world.count('POST', 'auth/approle/login')).toBe(0);
@@ -198,7 +213,10 @@ describe('AppRole login', () => {
     const wrappingToken = await world.wrappedSecretId();
     const storePath = join(world.dir, 'token.json');
     const session = world.session(
-      world.appRoleConfig({ value: wrappingToken }, { tokenStorePath: storePath, revokeTokenOnClose: false }),
+      world.appRoleConfig(
+        { value: wrappingToken },
+        { tokenStorePath: storePath, revokeTokenOnClose: false },
+      ),
     );
     await session.start();
     await session.read('secret/data/app');
@@ -207,6 +225,8 @@ describe('AppRole login', () => {
     expect(world.messages()).toContain('vault login succeeded');
     expect(world.logText).not.toContain(wrappingToken);
     expect(world.logText).not.toContain(token);
-    expect(world.logText).not.toMatch(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/);
+    expect(world.logText).not.toMatch(
+      /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/,
+    );
   });
 });

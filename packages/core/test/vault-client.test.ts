@@ -17,6 +17,7 @@ describe('Vault client behaviour', () => {
     world = await VaultWorld.create();
   });
   afterEach(async () => {
+    vi.unstubAllEnvs();
     await world.stop();
   });
 
@@ -31,14 +32,7 @@ describe('Vault client behaviour', () => {
   }
 
   function withEnv(values: Record<string, string>): void {
-    const before = Object.fromEntries(Object.keys(values).map((k) => [k, process.env[k]]));
-    Object.assign(process.env, values);
-    world.onStop(() => {
-      for (const [k, v] of Object.entries(before)) {
-        if (v === undefined) delete process.env[k];
-        else process.env[k] = v;
-      }
-    });
+    for (const [name, value] of Object.entries(values)) vi.stubEnv(name, value);
   }
 
   describe('retries', () => {
@@ -61,7 +55,9 @@ describe('Vault client behaviour', () => {
 
       await world.drive(session.read('secret/data/app'));
       world.vault.faults.failNext(1, 429, 'rate limit quota exceeded');
-      const secret = await world.drive(session.read<{ data: { greeting: string } }>('secret/data/app'));
+      const secret = await world.drive(
+        session.read<{ data: { greeting: string } }>('secret/data/app'),
+      );
 
       expect(secret.data?.data.greeting).toBe('hello');
       expect(world.count('GET', 'secret/data/app')).toBe(4);
@@ -74,7 +70,11 @@ describe('Vault client behaviour', () => {
       const failure = world.drive(session.read('secret/data/app'));
 
       await expect(failure).rejects.toBeInstanceOf(VaultRequestError);
-      await expect(failure).rejects.toMatchObject({ status: 503, errors: ['Vault is sealed'], transient: true });
+      await expect(failure).rejects.toMatchObject({
+        status: 503,
+        errors: ['Vault is sealed'],
+        transient: true,
+      });
       expect(world.count('GET', 'secret/data/app')).toBe(3);
     });
 
@@ -82,7 +82,10 @@ describe('Vault client behaviour', () => {
       const session = await started();
       world.vault.faults.failNext(1, 400, 'invalid request');
 
-      await expect(session.read('secret/data/app')).rejects.toMatchObject({ status: 400, errors: ['invalid request'] });
+      await expect(session.read('secret/data/app')).rejects.toMatchObject({
+        status: 400,
+        errors: ['invalid request'],
+      });
       expect(world.count('GET', 'secret/data/app')).toBe(1);
     });
   });
@@ -113,14 +116,33 @@ describe('Vault client behaviour', () => {
     it('throws VaultUnreachableError naming every address after the configured attempts', async () => {
       const [a, b] = [await closedPortUrl(), await closedPortUrl()];
       const session = world.session(
-        await config({ addresses: [a, b], retry: { maxAttempts: 2, baseDelayMs: 10, maxDelayMs: 10 } }),
+        await config({
+          addresses: [a, b],
+          retry: { maxAttempts: 2, baseDelayMs: 10, maxDelayMs: 10 },
+        }),
       );
 
       const failure = world.drive(session.start());
 
       await expect(failure).rejects.toBeInstanceOf(VaultUnreachableError);
-      await expect(failure).rejects.toThrow(new RegExp(`${a}: .*ECONNREFUSED.*; ${b}: .*ECONNREFUSED`));
+      await expect(failure).rejects.toThrow(
+        new RegExp(`${a}: .*ECONNREFUSED.*; ${b}: .*ECONNREFUSED`),
+      );
       expect(session.status().state).toBe('unauthenticated');
+    });
+
+    it('moves on from a sealed node to the next address', async () => {
+      const sealed = await startFakeVault({ now: () => world.clock.now() });
+      world.onStop(() => sealed.stop());
+      sealed.faults.sealed = true;
+      const session = world.session(await config({ addresses: [sealed.url, world.vault.url] }));
+
+      await world.drive(session.start());
+
+      expect(session.status()).toMatchObject({ state: 'ready', address: world.vault.url });
+      expect(sealed.requests.map((r) => r.status)).toEqual([503]);
+      await session.read('secret/data/app');
+      expect(sealed.requests).toHaveLength(1);
     });
 
     it('follows a 307 from a standby to the active node with body and token intact', async () => {
@@ -142,13 +164,39 @@ describe('Vault client behaviour', () => {
     });
   });
 
+  describe('leases', () => {
+    it('renews and revokes a lease with the session token', async () => {
+      const session = await started();
+      const creds = await session.read<{ access_key: string }>('aws/creds/legacy');
+      expect(creds.renewable).toBe(true);
+      expect(creds.lease_id).toMatch(/^aws\/creds\/legacy\//);
+      expect(creds.data?.access_key).toMatch(/^AKIA/);
+
+      // (not past the token's 60 s: its leases die with it, §2.4)
+      await world.clock.advance(30_000);
+      const renewed = await session.renewLease(creds.lease_id, 7200);
+      expect(renewed).toMatchObject({ lease_id: creds.lease_id, renewable: true, lease_duration: 7200 });
+
+      await session.revokeLease(creds.lease_id);
+      await expect(session.renewLease(creds.lease_id)).rejects.toMatchObject({ status: 400 });
+      expect(world.count('PUT', 'sys/leases/renew')).toBe(2);
+      expect(world.count('PUT', 'sys/leases/revoke')).toBe(1);
+    });
+  });
+
   describe('headers and TLS', () => {
     it('never sends a token on login, even with VAULT_TOKEN in the environment', async () => {
-      withEnv({ VAULT_TOKEN: 'hvs.stray-token-from-env', VAULT_NAMESPACE: 'stray', VAULT_PREFIX: '/stray' });
       const proxy = await recordingProxy(world.vault.url);
       world.onStop(() => proxy.close());
+      const sessionConfig = await config({ addresses: [proxy.url] });
+      withEnv({
+        VAULT_TOKEN: 'hvs.stray-token-from-env',
+        VAULT_NAMESPACE: 'stray',
+        VAULT_PREFIX: '/stray',
+      });
 
-      const session = await started({ addresses: [proxy.url] });
+      const session = world.session(sessionConfig);
+      await session.start();
       await session.read('secret/data/app');
 
       const [login, read] = proxy.seen;
@@ -173,7 +221,7 @@ describe('Vault client behaviour', () => {
 
     it('trusts Vault through the configured CA bundle, and only through it', async () => {
       const tls = testCertificates(world.dir);
-      const proxy = await recordingProxy(world.vault.url, tls);
+      const proxy = await recordingProxy(world.vault.url, { tls });
       world.onStop(() => proxy.close());
       // node-vault would turn verification off for any non-empty VAULT_SKIP_VERIFY (§8.1)
       withEnv({ VAULT_SKIP_VERIFY: 'false' });

@@ -44,8 +44,18 @@ export class VaultWorld {
     const vault = await startFakeVault({ now: () => clock.now() });
     const admin = adminOf(vault);
     await admin.write('sys/auth/approle', { type: 'approle' });
+    await admin.write('sys/mounts/aws', { type: 'aws' });
+    await admin.write('aws/roles/legacy', {
+      credential_type: 'iam_user',
+      policy_arns: ['arn:aws:iam::aws:policy/ReadOnlyAccess'],
+    });
     await admin.write('sys/policies/acl/app', {
-      policy: 'path "secret/data/app" { capabilities = ["read"] }',
+      policy: [
+        'path "secret/data/app" { capabilities = ["read"] }',
+        'path "aws/creds/legacy" { capabilities = ["read"] }',
+        // the default policy allows sys/leases/renew, not revoke
+        'path "sys/leases/revoke" { capabilities = ["update"] }',
+      ].join('\n'),
     });
     await admin.write('auth/approle/role/app', {
       token_ttl: role.tokenTtl ?? 60,
@@ -54,8 +64,9 @@ export class VaultWorld {
     });
     await admin.write('auth/approle/role/other', { token_policies: ['default'] });
     await admin.write('secret/data/app', { data: { greeting: 'hello' } });
-    const roleId = ((await admin.read('auth/approle/role/app/role-id')) as { data: { role_id: string } })
-      .data.role_id;
+    const roleId = (
+      (await admin.read('auth/approle/role/app/role-id')) as { data: { role_id: string } }
+    ).data.role_id;
     const dir = await mkdtemp(join(tmpdir(), 'guise-vault-'));
     return new VaultWorld(clock, vault, dir, roleId);
   }
@@ -173,13 +184,17 @@ export interface RecordedRequest {
   readonly body: string;
 }
 
-/**
- * A loopback proxy in front of `target` that records what clients send; HTTPS when given a key and
- * certificate.
- */
+export interface ProxyOptions {
+  /** Serve HTTPS with this key and certificate. */
+  readonly tls?: { key: string; cert: string };
+  /** Rewrite JSON answers on their way back (to play an older or odder Vault). */
+  readonly rewrite?: (answer: Record<string, unknown>) => Record<string, unknown>;
+}
+
+/** A loopback proxy in front of `target` that records what clients send. */
 export async function recordingProxy(
   target: string,
-  tls?: { key: string; cert: string },
+  options: ProxyOptions = {},
 ): Promise<{ url: string; seen: RecordedRequest[]; close(): Promise<void> }> {
   const seen: RecordedRequest[] = [];
   const handler = (req: http.IncomingMessage, res: http.ServerResponse): void => {
@@ -187,23 +202,43 @@ export async function recordingProxy(
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
       const body = Buffer.concat(chunks);
-      seen.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers, body: body.toString() });
+      seen.push({
+        method: req.method ?? '',
+        url: req.url ?? '',
+        headers: req.headers,
+        body: body.toString(),
+      });
       const upstream = http.request(
         new URL(req.url ?? '/', target),
         { method: req.method, headers: { ...req.headers, host: new URL(target).host } },
         (answer) => {
-          res.writeHead(answer.statusCode ?? 502, answer.headers);
-          answer.pipe(res);
+          const parts: Buffer[] = [];
+          answer.on('data', (part: Buffer) => parts.push(part));
+          answer.on('end', () => {
+            let text = Buffer.concat(parts).toString();
+            if (options.rewrite && text.startsWith('{')) {
+              text = JSON.stringify(options.rewrite(JSON.parse(text) as Record<string, unknown>));
+            }
+            const headers = {
+              ...answer.headers,
+              'content-length': String(Buffer.byteLength(text)),
+            };
+            delete headers['transfer-encoding'];
+            res.writeHead(answer.statusCode ?? 502, headers);
+            res.end(text);
+          });
         },
       );
       upstream.end(body);
     });
   };
-  const server = tls ? https.createServer(tls, handler) : http.createServer(handler);
+  const server = options.tls
+    ? https.createServer(options.tls, handler)
+    : http.createServer(handler);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {
-    url: `${tls ? 'https' : 'http'}://127.0.0.1:${port}`,
+    url: `${options.tls ? 'https' : 'http'}://127.0.0.1:${port}`,
     seen,
     close: () =>
       new Promise<void>((resolve) => {
@@ -220,11 +255,47 @@ export function testCertificates(dir: string): { caFile: string; key: string; ce
     execFileSync('openssl', args, { stdio: 'ignore' });
   };
   const ec = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes'];
-  openssl('req', '-x509', ...ec, '-keyout', file('ca.key'), '-out', file('ca.pem'), '-days', '1', '-subj', '/CN=guise test CA');
-  openssl('req', ...ec, '-keyout', file('server.key'), '-out', file('server.csr'), '-subj', '/CN=127.0.0.1');
+  openssl(
+    'req',
+    '-x509',
+    ...ec,
+    '-keyout',
+    file('ca.key'),
+    '-out',
+    file('ca.pem'),
+    '-days',
+    '1',
+    '-subj',
+    '/CN=guise test CA',
+  );
+  openssl(
+    'req',
+    ...ec,
+    '-keyout',
+    file('server.key'),
+    '-out',
+    file('server.csr'),
+    '-subj',
+    '/CN=127.0.0.1',
+  );
   writeFileSync(file('san.ext'), 'subjectAltName=IP:127.0.0.1\n');
-  openssl('x509', '-req', '-in', file('server.csr'), '-CA', file('ca.pem'), '-CAkey', file('ca.key'),
-    '-CAcreateserial', '-out', file('server.pem'), '-days', '1', '-extfile', file('san.ext'));
+  openssl(
+    'x509',
+    '-req',
+    '-in',
+    file('server.csr'),
+    '-CA',
+    file('ca.pem'),
+    '-CAkey',
+    file('ca.key'),
+    '-CAcreateserial',
+    '-out',
+    file('server.pem'),
+    '-days',
+    '1',
+    '-extfile',
+    file('san.ext'),
+  );
   return {
     caFile: file('ca.pem'),
     key: readFileSync(file('server.key'), 'utf8'),
@@ -233,7 +304,11 @@ export function testCertificates(dir: string): { caFile: string; key: string; ce
 }
 
 /** A loopback TCP server that accepts and immediately resets every connection, counting them. */
-export async function resettingServer(): Promise<{ url: string; connections(): number; close(): Promise<void> }> {
+export async function resettingServer(): Promise<{
+  url: string;
+  connections(): number;
+  close(): Promise<void>;
+}> {
   let connections = 0;
   const server = net.createServer((socket) => {
     connections += 1;

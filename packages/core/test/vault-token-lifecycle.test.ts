@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { VaultRequestError } from '../src/index.js';
 import type { VaultSessionConfig } from '../src/index.js';
-import { VaultWorld } from './vault-fixtures.js';
+import { recordingProxy, VaultWorld } from './vault-fixtures.js';
 
 interface Stored {
   version: number;
@@ -34,14 +34,18 @@ describe('Vault token lifecycle', () => {
 
       await world.clock.advance(39_000);
       expect(world.count('POST', 'auth/token/renew-self')).toBe(0);
-      await world.advanceAndWait(1_000, () => expect(world.count('POST', 'auth/token/renew-self')).toBe(1));
+      await world.advanceAndWait(1_000, () =>
+        expect(world.count('POST', 'auth/token/renew-self')).toBe(1),
+      );
       // renewed at t+40 s for the role's 60 s
       await world.advanceAndWait(0, () =>
         expect(session.status().tokenExpiresAt).toBe(start + 40_000 + 60_000),
       );
       await world.clock.advance(39_000);
       expect(world.count('POST', 'auth/token/renew-self')).toBe(1);
-      await world.advanceAndWait(1_000, () => expect(world.count('POST', 'auth/token/renew-self')).toBe(2));
+      await world.advanceAndWait(1_000, () =>
+        expect(world.count('POST', 'auth/token/renew-self')).toBe(2),
+      );
 
       expect(world.count('POST', 'auth/approle/login')).toBe(1);
       expect(session.status().state).toBe('ready');
@@ -57,7 +61,9 @@ describe('Vault token lifecycle', () => {
 
       await world.clock.advance(59_900);
       expect(world.count('POST', 'auth/token/renew-self')).toBe(0);
-      await world.advanceAndWait(6_800, () => expect(world.count('POST', 'auth/token/renew-self')).toBe(1));
+      await world.advanceAndWait(6_800, () =>
+        expect(world.count('POST', 'auth/token/renew-self')).toBe(1),
+      );
     });
 
     it('logs in again when renewal reaches the max TTL', async () => {
@@ -68,20 +74,71 @@ describe('Vault token lifecycle', () => {
 
       // t=40 s: renewed to exactly the max TTL (100 s), no warning yet. The clock stops exactly on
       // the due time so that the session and the fake see the same "now" while the call is in flight.
-      await world.advanceAndWait(40_000, () => expect(world.count('POST', 'auth/token/renew-self')).toBe(1));
-      await world.advanceAndWait(0, () => expect(session.status().tokenExpiresAt).toBe(world.clock.now() + 60_000));
+      await world.advanceAndWait(40_000, () =>
+        expect(world.count('POST', 'auth/token/renew-self')).toBe(1),
+      );
+      await world.advanceAndWait(0, () =>
+        expect(session.status().tokenExpiresAt).toBe(world.clock.now() + 60_000),
+      );
       expect(world.count('POST', 'auth/approle/login')).toBe(1);
       // t=80 s: Vault caps the TTL at 20 s with the max_ttl warning → re-login
-      await world.advanceAndWait(40_000, () => expect(world.count('POST', 'auth/approle/login')).toBe(2));
+      await world.advanceAndWait(40_000, () =>
+        expect(world.count('POST', 'auth/approle/login')).toBe(2),
+      );
       await world.advanceAndWait(0, () => expect(session.status().accessor).not.toBe(first));
 
       expect(world.count('POST', 'auth/token/renew-self')).toBe(2);
       expect(session.status().state).toBe('ready');
       expect(session.status().tokenExpiresAt).toBe(world.clock.now() + 60_000);
-      const relogin = world.logs.map((l) => JSON.parse(l) as Record<string, unknown>).find(
-        (l) => l.msg === 'vault re-login succeeded',
+      const relogin = world.logs
+        .map((l) => JSON.parse(l) as Record<string, unknown>)
+        .find((l) => l.msg === 'vault re-login succeeded');
+      expect(relogin).toMatchObject({
+        reason: 'token reached its max TTL',
+        previousAccessor: first,
+      });
+    });
+
+    it('logs in again as soon as Vault warns that the max TTL capped a renewal', async () => {
+      world = await VaultWorld.create({ tokenTtl: 60, tokenMaxTtl: 90 });
+      const session = world.session(world.appRoleConfig({ value: await world.secretId() }));
+      await session.start();
+      const first = session.status().accessor;
+
+      // t=40 s: Vault grants 50 s instead of 60 (expiry still moves from 60 to 90 s) and warns
+      await world.advanceAndWait(40_000, () => expect(session.status().accessor).not.toBe(first));
+
+      expect(world.count('POST', 'auth/token/renew-self')).toBe(1);
+      expect(world.count('POST', 'auth/approle/login')).toBe(2);
+      expect(session.status().tokenExpiresAt).toBe(world.clock.now() + 60_000);
+    });
+
+    it('logs in again when renewal stops extending the token, even without a warning', async () => {
+      world = await VaultWorld.create({ tokenTtl: 60, tokenMaxTtl: 100 });
+      // an older Vault: no warnings in answers
+      const proxy = await recordingProxy(world.vault.url, {
+        rewrite: (answer) => ({ ...answer, warnings: null }),
+      });
+      world.onStop(() => proxy.close());
+      const session = world.session({
+        ...world.appRoleConfig({ value: await world.secretId() }),
+        addresses: [proxy.url],
+      });
+      await session.start();
+      const first = session.status().accessor;
+
+      await world.advanceAndWait(40_000, () =>
+        expect(session.status().tokenExpiresAt).toBe(world.clock.now() + 60_000),
       );
-      expect(relogin).toMatchObject({ reason: 'token reached its max TTL', previousAccessor: first });
+      // t=80 s: Vault caps the TTL at 20 s (expiry stays at 100 s), silently → re-login
+      await world.advanceAndWait(40_000, () => expect(session.status().accessor).not.toBe(first));
+
+      expect(world.count('POST', 'auth/token/renew-self')).toBe(2);
+      expect(world.count('POST', 'auth/approle/login')).toBe(2);
+      const relogin = world.logs
+        .map((l) => JSON.parse(l) as Record<string, unknown>)
+        .find((l) => l.msg === 'vault re-login succeeded');
+      expect(relogin).toMatchObject({ reason: 'renewal no longer extends the token' });
     });
 
     it('logs in again when renewal is refused because the token was revoked', async () => {
@@ -91,9 +148,9 @@ describe('Vault token lifecycle', () => {
       const first = session.status().accessor;
       await revoke(first);
 
-      await world.advanceAndWait(41_000, () => expect(world.count('POST', 'auth/approle/login')).toBe(2));
+      await world.advanceAndWait(41_000, () => expect(session.status().accessor).not.toBe(first));
 
-      expect(session.status().accessor).not.toBe(first);
+      expect(world.count('POST', 'auth/approle/login')).toBe(2);
       expect(session.status().state).toBe('ready');
       const data = await session.read<{ data: { greeting: string } }>('secret/data/app');
       expect(data.data?.data.greeting).toBe('hello');
@@ -128,7 +185,10 @@ describe('Vault token lifecycle', () => {
       const storePath = join(world.dir, 'state', 'vault-token.json');
       const secretIdFile = join(world.dir, 'secret-id');
       await writeFile(secretIdFile, await world.secretId());
-      return { config: world.appRoleConfig({ file: secretIdFile }, { tokenStorePath: storePath }), storePath };
+      return {
+        config: world.appRoleConfig({ file: secretIdFile }, { tokenStorePath: storePath }),
+        storePath,
+      };
     }
 
     it('keeps the token in a 0600 file, written atomically, and a second session adopts it without logging in', async () => {
@@ -156,8 +216,10 @@ describe('Vault token lifecycle', () => {
       // renewal continues from the TTL Vault reported (50 s left → renew after 33.3 s)
       await world.clock.advance(32_000);
       expect(world.count('POST', 'auth/token/renew-self')).toBe(0);
-      await world.advanceAndWait(2_000, () => expect(world.count('POST', 'auth/token/renew-self')).toBe(1));
-      expect(second.status().tokenExpiresAt).toBe(world.clock.now() + 60_000);
+      await world.advanceAndWait(2_000, () =>
+        expect(second.status().tokenExpiresAt).toBe(world.clock.now() + 60_000),
+      );
+      expect(world.count('POST', 'auth/token/renew-self')).toBe(1);
     });
 
     it('replaces an expired persisted token with a login', async () => {
@@ -265,7 +327,10 @@ describe('Vault token lifecycle', () => {
       const tokenFile = join(world.dir, 'sink');
       const first = await tokenFor(['app']);
       await writeFile(tokenFile, `${first.token}\n`);
-      const session = world.session({ addresses: [world.vault.url], auth: { method: 'tokenFile', path: tokenFile } });
+      const session = world.session({
+        addresses: [world.vault.url],
+        auth: { method: 'tokenFile', path: tokenFile },
+      });
 
       await session.start();
       expect(session.status()).toMatchObject({ state: 'ready', accessor: first.accessor });
@@ -288,7 +353,10 @@ describe('Vault token lifecycle', () => {
       const dead = await tokenFor(['app']);
       await revoke(dead.accessor);
       await writeFile(tokenFile, dead.token);
-      const session = world.session({ addresses: [world.vault.url], auth: { method: 'tokenFile', path: tokenFile } });
+      const session = world.session({
+        addresses: [world.vault.url],
+        auth: { method: 'tokenFile', path: tokenFile },
+      });
 
       await expect(session.start()).rejects.toThrow(/token in file .*sink is expired or revoked/);
       expect(session.status().state).toBe('unauthenticated');

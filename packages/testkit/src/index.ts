@@ -3,6 +3,8 @@
 export { startFakeVault } from './vault/fake-vault.js';
 export type { FakeVault, FakeVaultOptions } from './vault/fake-vault.js';
 export type { VaultFaults } from './vault/faults.js';
+export { provisionAppRole } from './vault/provision.js';
+export type { AppRoleCredentials, AppRoleProvision } from './vault/provision.js';
 export type { RequestRecord } from './vault/http/vault-http-listener.js';
 export type { SessionTokenField } from './vault/engines/aws/aws-backend.js';
 export { FakeAwsAccount, AwsApiError } from './aws/fake-aws-account.js';

@@ -1,12 +1,22 @@
 import nodeVault from 'node-vault';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type FakeVault, startFakeVault } from '../src/index.js';
+import { type AppRoleCredentials, type FakeVault, startFakeVault } from '../src/index.js';
 import { ManualClock, START_MS } from './support/manual-clock.js';
-import { type AppRoleSeed, seedVault } from './support/seed.js';
+import { seedVault } from './support/seed.js';
 
 // node-vault 0.12.0 (axios underneath) as the real client: what the agent's VaultSession uses.
 
-const ENVELOPE_KEYS = ['request_id', 'lease_id', 'renewable', 'lease_duration', 'data', 'wrap_info', 'warnings', 'auth', 'mount_type'];
+const ENVELOPE_KEYS = [
+  'request_id',
+  'lease_id',
+  'renewable',
+  'lease_duration',
+  'data',
+  'wrap_info',
+  'warnings',
+  'auth',
+  'mount_type',
+];
 
 interface ClientError {
   message: string;
@@ -25,7 +35,7 @@ async function failure(promise: Promise<unknown>): Promise<ClientError> {
 describe('node-vault 0.12.0 against the fake Vault', () => {
   let clock: ManualClock;
   let vault: FakeVault;
-  let seed: AppRoleSeed;
+  let seed: AppRoleCredentials;
 
   beforeEach(async () => {
     clock = new ManualClock(START_MS);
@@ -49,11 +59,31 @@ describe('node-vault 0.12.0 against the fake Vault', () => {
       const response = await app.approleLogin({ role_id: seed.roleId, secret_id: seed.secretId });
 
       expect(Object.keys(response)).toEqual(ENVELOPE_KEYS);
-      expect(response).toMatchObject({ lease_id: '', renewable: false, lease_duration: 0, data: null, wrap_info: null, warnings: null, mount_type: 'approle' });
-      expect(response.request_id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
+      expect(response).toMatchObject({
+        lease_id: '',
+        renewable: false,
+        lease_duration: 0,
+        data: null,
+        wrap_info: null,
+        warnings: null,
+        mount_type: 'approle',
+      });
+      expect(response.request_id).toMatch(
+        /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/,
+      );
       expect(Object.keys(response.auth)).toEqual([
-        'client_token', 'accessor', 'policies', 'token_policies', 'metadata', 'lease_duration', 'renewable',
-        'entity_id', 'token_type', 'orphan', 'mfa_requirement', 'num_uses',
+        'client_token',
+        'accessor',
+        'policies',
+        'token_policies',
+        'metadata',
+        'lease_duration',
+        'renewable',
+        'entity_id',
+        'token_type',
+        'orphan',
+        'mfa_requirement',
+        'num_uses',
       ]);
       expect(response.auth).toMatchObject({
         policies: ['app', 'default'],
@@ -75,8 +105,13 @@ describe('node-vault 0.12.0 against the fake Vault', () => {
 
     it('refuses a wrong or missing secret_id with Vault’s 400 messages', async () => {
       // (node-vault's schema refuses a missing role_id before sending; see vault-wire.test.ts.)
-      const wrongSecret = await failure(client().approleLogin({ role_id: seed.roleId, secret_id: 'nope' }));
-      expect(wrongSecret.response).toEqual({ statusCode: 400, body: { errors: ['invalid role or secret ID'] } });
+      const wrongSecret = await failure(
+        client().approleLogin({ role_id: seed.roleId, secret_id: 'nope' }),
+      );
+      expect(wrongSecret.response).toEqual({
+        statusCode: 400,
+        body: { errors: ['invalid role or secret ID'] },
+      });
       const noSecret = await failure(client().approleLogin({ role_id: seed.roleId }));
       expect(noSecret.message).toBe('missing secret_id');
     });
@@ -87,17 +122,23 @@ describe('node-vault 0.12.0 against the fake Vault', () => {
       expect(limited.data.secret_id_num_uses).toBe(2);
       const secretId: string = limited.data.secret_id;
       await client().approleLogin({ role_id: seed.roleId, secret_id: secretId });
-      const lookup = await root().write('auth/approle/role/app/secret-id/lookup', { secret_id: secretId });
+      const lookup = await root().write('auth/approle/role/app/secret-id/lookup', {
+        secret_id: secretId,
+      });
       expect(lookup.data.secret_id_num_uses).toBe(1);
       await client().approleLogin({ role_id: seed.roleId, secret_id: secretId });
-      const third = await failure(client().approleLogin({ role_id: seed.roleId, secret_id: secretId }));
+      const third = await failure(
+        client().approleLogin({ role_id: seed.roleId, secret_id: secretId }),
+      );
       expect(third.message).toBe('invalid role or secret ID');
     });
 
     it('stops accepting a secret_id once its ttl has passed on the fake clock', async () => {
       const shortLived = await root().write('auth/approle/role/app/secret-id', { ttl: '10m' });
       expect(shortLived.data.secret_id_ttl).toBe(600);
-      const lookup = await root().write('auth/approle/role/app/secret-id/lookup', { secret_id: shortLived.data.secret_id });
+      const lookup = await root().write('auth/approle/role/app/secret-id/lookup', {
+        secret_id: shortLived.data.secret_id,
+      });
       expect(lookup.data).toMatchObject({
         creation_time: '2025-06-15T16:00:00.5Z',
         expiration_time: '2025-06-15T16:10:00.5Z',
@@ -105,7 +146,9 @@ describe('node-vault 0.12.0 against the fake Vault', () => {
         secret_id_ttl: 600,
       });
       clock.advance(600_001);
-      const late = await failure(client().approleLogin({ role_id: seed.roleId, secret_id: shortLived.data.secret_id }));
+      const late = await failure(
+        client().approleLogin({ role_id: seed.roleId, secret_id: shortLived.data.secret_id }),
+      );
       expect(late.message).toBe('invalid role or secret ID');
     });
   });
@@ -117,8 +160,21 @@ describe('node-vault 0.12.0 against the fake Vault', () => {
         metadata: JSON.stringify({ virtual_machine_name: 'vm-42' }),
         requestOptions: { headers: { 'X-Vault-Wrap-TTL': '5m' } },
       });
-      expect(wrapped).toMatchObject({ request_id: '', lease_id: '', lease_duration: 0, data: null, auth: null, mount_type: '' });
-      expect(Object.keys(wrapped.wrap_info)).toEqual(['token', 'accessor', 'ttl', 'creation_time', 'creation_path']);
+      expect(wrapped).toMatchObject({
+        request_id: '',
+        lease_id: '',
+        lease_duration: 0,
+        data: null,
+        auth: null,
+        mount_type: '',
+      });
+      expect(Object.keys(wrapped.wrap_info)).toEqual([
+        'token',
+        'accessor',
+        'ttl',
+        'creation_time',
+        'creation_path',
+      ]);
       expect(wrapped.wrap_info).toMatchObject({
         ttl: 300,
         creation_time: '2025-06-15T16:00:00.5Z',
@@ -136,25 +192,42 @@ describe('node-vault 0.12.0 against the fake Vault', () => {
 
       const agent = client(wrappingToken);
       const unwrapped = await agent.unwrap();
-      expect(Object.keys(unwrapped.data).sort()).toEqual(['secret_id', 'secret_id_accessor', 'secret_id_num_uses', 'secret_id_ttl']);
+      expect(Object.keys(unwrapped.data).sort()).toEqual([
+        'secret_id',
+        'secret_id_accessor',
+        'secret_id_num_uses',
+        'secret_id_ttl',
+      ]);
       expect(unwrapped.request_id).toMatch(/^[0-9a-f-]{36}$/);
       expect(unwrapped.mount_type).toBe('approle');
 
       const again = await failure(agent.unwrap());
-      expect(again.response).toEqual({ statusCode: 400, body: { errors: ['wrapping token is not valid or does not exist'] } });
+      expect(again.response).toEqual({
+        statusCode: 400,
+        body: { errors: ['wrapping token is not valid or does not exist'] },
+      });
 
       agent.token = '';
-      const login = await agent.approleLogin({ role_id: seed.roleId, secret_id: unwrapped.data.secret_id });
+      const login = await agent.approleLogin({
+        role_id: seed.roleId,
+        secret_id: unwrapped.data.secret_id,
+      });
       expect(login.auth.metadata).toEqual({ role_name: 'app', virtual_machine_name: 'vm-42' });
     });
 
     it('unwraps with the wrapping token in the body under another token, and rejects an expired one', async () => {
-      const first = await root().getApproleRoleSecret({ role_name: 'app', requestOptions: { headers: { 'X-Vault-Wrap-TTL': 60 } } });
+      const first = await root().getApproleRoleSecret({
+        role_name: 'app',
+        requestOptions: { headers: { 'X-Vault-Wrap-TTL': 60 } },
+      });
       const app = await loggedIn();
       const unwrapped = await app.unwrap({ token: first.wrap_info.token });
       expect(typeof unwrapped.data.secret_id).toBe('string');
 
-      const second = await root().getApproleRoleSecret({ role_name: 'app', requestOptions: { headers: { 'X-Vault-Wrap-TTL': 60 } } });
+      const second = await root().getApproleRoleSecret({
+        role_name: 'app',
+        requestOptions: { headers: { 'X-Vault-Wrap-TTL': 60 } },
+      });
       clock.advance(61_000);
       const expired = await failure(client(second.wrap_info.token).unwrap());
       expect(expired.response.statusCode).toBe(400);
@@ -206,11 +279,17 @@ describe('node-vault 0.12.0 against the fake Vault', () => {
       // The token lives until 17:00:00.5; at 17:00:00.2 it is valid but the max TTL is reached.
       clock.set(START_MS + 3_600_000 - 300);
       const past = await failure(app.tokenRenewSelf());
-      expect(past.response).toEqual({ statusCode: 500, body: { errors: ['past the max TTL, cannot renew'] } });
+      expect(past.response).toEqual({
+        statusCode: 500,
+        body: { errors: ['past the max TTL, cannot renew'] },
+      });
 
       clock.advance(1_000);
       const gone = await failure(app.tokenLookupSelf());
-      expect(gone.response).toEqual({ statusCode: 403, body: { errors: ['permission denied', 'invalid token'] } });
+      expect(gone.response).toEqual({
+        statusCode: 403,
+        body: { errors: ['permission denied', 'invalid token'] },
+      });
     });
 
     it('revoke-self revokes the token and every lease it created', async () => {
@@ -235,12 +314,20 @@ describe('node-vault 0.12.0 against the fake Vault', () => {
     it('issues assumed_role credentials with both token fields, the ARN and a non-renewable lease', async () => {
       const app = await loggedIn();
       const creds = await app.read('aws/creds/deploy');
-      expect(Object.keys(creds.data).sort()).toEqual(['access_key', 'arn', 'secret_key', 'security_token', 'session_token']);
+      expect(Object.keys(creds.data).sort()).toEqual([
+        'access_key',
+        'arn',
+        'secret_key',
+        'security_token',
+        'session_token',
+      ]);
       expect(creds.data.access_key).toMatch(/^ASIA[A-Z2-7]{16}$/);
       expect(creds.data.secret_key).toHaveLength(40);
       expect(creds.data.session_token).toBe(creds.data.security_token);
       expect(creds.data.session_token.length).toBeGreaterThan(400);
-      expect(creds.data.arn).toMatch(/^arn:aws:sts::123456789012:assumed-role\/Deploy\/vault-approle-deploy-1750003200-[0-9A-Za-z]{20}$/);
+      expect(creds.data.arn).toMatch(
+        /^arn:aws:sts::123456789012:assumed-role\/Deploy\/vault-approle-deploy-1750003200-[0-9A-Za-z]{20}$/,
+      );
       expect(creds).toMatchObject({ renewable: false, lease_duration: 3600, mount_type: 'aws' });
       expect(creds.lease_id).toMatch(/^aws\/creds\/deploy\/[0-9A-Za-z]{24}$/);
       expect(vault.aws.findAccessKey(creds.data.access_key)).toMatchObject({
@@ -266,7 +353,11 @@ describe('node-vault 0.12.0 against the fake Vault', () => {
       );
 
       const renewed = await app.renew({ lease_id: creds.lease_id, increment: 3600 });
-      expect(renewed).toMatchObject({ lease_id: creds.lease_id, renewable: true, lease_duration: 3600 });
+      expect(renewed).toMatchObject({
+        lease_id: creds.lease_id,
+        renewable: true,
+        lease_duration: 3600,
+      });
     });
 
     it('issues federation_token and session_token credentials for their own principals', async () => {
@@ -277,7 +368,9 @@ describe('node-vault 0.12.0 against the fake Vault', () => {
       );
       expect(federated.data).not.toHaveProperty('arn');
       const session = await app.read('aws/creds/session');
-      expect(vault.aws.findAccessKey(session.data.access_key)?.arn).toBe('arn:aws:iam::123456789012:user/vault-root');
+      expect(vault.aws.findAccessKey(session.data.access_key)?.arn).toBe(
+        'arn:aws:iam::123456789012:user/vault-root',
+      );
       expect(session).toMatchObject({ renewable: false, lease_duration: 3600 });
     });
 
@@ -294,17 +387,44 @@ describe('node-vault 0.12.0 against the fake Vault', () => {
       const app = await loggedIn();
       const creds = await app.read('aws/creds/deploy');
       const renew = await failure(app.renew({ lease_id: creds.lease_id }));
-      expect(renew.response).toEqual({ statusCode: 400, body: { errors: ['lease is not renewable'] } });
-      const wrongArn = await failure(app.write('aws/sts/deploy', { role_arn: 'arn:aws:iam::123456789012:role/Other' }));
-      expect(wrongArn.message).toBe('role_arn "arn:aws:iam::123456789012:role/Other" not in allowed role arns for Vault role "deploy"');
+      expect(renew.response).toEqual({
+        statusCode: 400,
+        body: { errors: ['lease is not renewable'] },
+      });
+      const wrongArn = await failure(
+        app.write('aws/sts/deploy', { role_arn: 'arn:aws:iam::123456789012:role/Other' }),
+      );
+      expect(wrongArn.message).toBe(
+        'role_arn "arn:aws:iam::123456789012:role/Other" not in allowed role arns for Vault role "deploy"',
+      );
     });
+  });
+
+  it('lists with the LIST verb (and with ?list=1 when custom verbs are off)', async () => {
+    await root().write('auth/approle/role/batch-jobs', { token_policies: 'app' });
+    expect((await root().list('auth/approle/role')).data).toEqual({ keys: ['app', 'batch-jobs'] });
+    const plain = nodeVault({
+      endpoint: vault.url,
+      token: vault.rootToken,
+      noCustomHTTPVerbs: true,
+    });
+    expect((await plain.list('aws/roles')).data.keys).toEqual([
+      'deploy',
+      'federated',
+      'legacy',
+      'nolease',
+      'session',
+    ]);
+    expect(vault.requests.slice(-2).map((request) => request.method)).toEqual(['LIST', 'GET']);
   });
 
   it('denies a path the policy does not grant with 403 permission denied', async () => {
     const app = await loggedIn();
     const read = await failure(app.read('secret/data/other'));
     expect(read.response).toEqual({ statusCode: 403, body: { errors: ['permission denied'] } });
-    const write = await failure(app.write('sys/policies/acl/mine', { policy: 'path "*" { capabilities = ["sudo"] }' }));
+    const write = await failure(
+      app.write('sys/policies/acl/mine', { policy: 'path "*" { capabilities = ["sudo"] }' }),
+    );
     expect(write.response.statusCode).toBe(403);
   });
 
@@ -315,7 +435,10 @@ describe('node-vault 0.12.0 against the fake Vault', () => {
     try {
       standby.faults.standbyRedirectTo = vault.url;
       const viaStandby = nodeVault({ endpoint: standby.url });
-      const login = await viaStandby.approleLogin({ role_id: seed.roleId, secret_id: seed.secretId });
+      const login = await viaStandby.approleLogin({
+        role_id: seed.roleId,
+        secret_id: seed.secretId,
+      });
       expect(login.auth.policies).toEqual(['app', 'default']);
       const self = await viaStandby.tokenLookupSelf();
       expect(self.data.id).toBe(login.auth.client_token);

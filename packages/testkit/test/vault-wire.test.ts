@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type FakeVault, startFakeVault } from '../src/index.js';
+import { type AppRoleCredentials, type FakeVault, startFakeVault } from '../src/index.js';
 import { ManualClock, START_MS } from './support/manual-clock.js';
-import { type AppRoleSeed, seedVault } from './support/seed.js';
+import { seedVault } from './support/seed.js';
 import { dataOf, vaultFetch } from './support/vault-http.js';
 
 // The wire details clients depend on, checked byte for byte with plain fetch
@@ -10,7 +10,7 @@ import { dataOf, vaultFetch } from './support/vault-http.js';
 describe('fake Vault on the wire', () => {
   let clock: ManualClock;
   let vault: FakeVault;
-  let seed: AppRoleSeed;
+  let seed: AppRoleCredentials;
 
   beforeEach(async () => {
     clock = new ManualClock(START_MS);
@@ -22,7 +22,9 @@ describe('fake Vault on the wire', () => {
   const asRoot = (path: string, init: Parameters<typeof vaultFetch>[2] = {}) =>
     vaultFetch(vault.url, path, { token: vault.rootToken, ...init });
   const appToken = async (): Promise<string> => {
-    const login = await vaultFetch(vault.url, 'auth/approle/login', { body: { role_id: seed.roleId, secret_id: seed.secretId } });
+    const login = await vaultFetch(vault.url, 'auth/approle/login', {
+      body: { role_id: seed.roleId, secret_id: seed.secretId },
+    });
     return String((login.json as { auth: { client_token: string } }).auth.client_token);
   };
 
@@ -32,6 +34,9 @@ describe('fake Vault on the wire', () => {
       expect(answer.status).toBe(200);
       expect(answer.headers.get('content-type')).toBe('application/json');
       expect(answer.headers.get('cache-control')).toBe('no-store');
+      // Sized, never chunked, as Go's server sends small bodies.
+      expect(answer.headers.get('content-length')).toBe(String(Buffer.byteLength(answer.text)));
+      expect(answer.headers.get('transfer-encoding')).toBeNull();
       expect(answer.text).toMatch(
         new RegExp(
           `^\\{"request_id":"[0-9a-f-]{36}","lease_id":"","renewable":false,"lease_duration":0,` +
@@ -51,7 +56,9 @@ describe('fake Vault on the wire', () => {
     });
 
     it('maps errors: unknown mount 404, unsupported path 404, method 405, bad JSON 400', async () => {
-      expect((await asRoot('nowhere/x')).json).toEqual({ errors: ['no handler for route "nowhere/x". route entry not found.'] });
+      expect((await asRoot('nowhere/x')).json).toEqual({
+        errors: ['no handler for route "nowhere/x". route entry not found.'],
+      });
       expect((await asRoot('nowhere/x')).status).toBe(404);
       const path = await asRoot('auth/approle/nonsense');
       expect([path.status, path.json]).toEqual([404, { errors: ['unsupported path'] }]);
@@ -59,26 +66,38 @@ describe('fake Vault on the wire', () => {
       expect([method.status, method.json]).toEqual([405, { errors: ['unsupported operation'] }]);
       const json = await asRoot('sys/policies/acl/x', { method: 'PUT', body: '{"policy":' });
       expect(json.status).toBe(400);
-      expect((json.json as { errors: string[] }).errors[0]).toMatch(/^failed to parse JSON input: /);
+      expect((json.json as { errors: string[] }).errors[0]).toMatch(
+        /^failed to parse JSON input: /,
+      );
     });
 
     it('refuses bad and missing tokens with 403', async () => {
       const missing = await vaultFetch(vault.url, 'auth/token/lookup-self');
       expect([missing.status, missing.json]).toEqual([403, { errors: ['permission denied'] }]);
       const bad = await vaultFetch(vault.url, 'auth/token/lookup-self', { token: 'hvs.nope' });
-      expect([bad.status, bad.json]).toEqual([403, { errors: ['permission denied', 'invalid token'] }]);
-      const bearer = await vaultFetch(vault.url, 'auth/token/lookup-self', { headers: { Authorization: `Bearer ${vault.rootToken}` } });
+      expect([bad.status, bad.json]).toEqual([
+        403,
+        { errors: ['permission denied', 'invalid token'] },
+      ]);
+      const bearer = await vaultFetch(vault.url, 'auth/token/lookup-self', {
+        headers: { Authorization: `Bearer ${vault.rootToken}` },
+      });
       expect(dataOf(bearer)['policies']).toEqual(['root']);
     });
 
     it('reads GET query parameters (minus help), ignores the query on POST, accepts a namespace', async () => {
       await asRoot('sys/mounts/kv1', { body: { type: 'kv' } });
       await asRoot('kv1/thing?ignored=1', { body: { value: 'v' } });
-      expect(dataOf(await asRoot('kv1/thing', { headers: { 'X-Vault-Namespace': 'ns1/' } }))).toEqual({ value: 'v' });
+      expect(
+        dataOf(await asRoot('kv1/thing', { headers: { 'X-Vault-Namespace': 'ns1/' } })),
+      ).toEqual({ value: 'v' });
       const token = await appToken();
       const viaQuery = await vaultFetch(vault.url, 'aws/sts/deploy?ttl=20m&help=1', { token });
       expect((viaQuery.json as { lease_duration: number }).lease_duration).toBe(1200);
-      const postIgnoresQuery = await vaultFetch(vault.url, 'aws/sts/deploy?ttl=20m', { token, body: {} });
+      const postIgnoresQuery = await vaultFetch(vault.url, 'aws/sts/deploy?ttl=20m', {
+        token,
+        body: {},
+      });
       expect((postIgnoresQuery.json as { lease_duration: number }).lease_duration).toBe(3600);
     });
 
@@ -94,11 +113,20 @@ describe('fake Vault on the wire', () => {
     });
 
     it('refuses a malformed X-Vault-Wrap-TTL and a body over the size limit', async () => {
-      const wrap = await asRoot('auth/approle/role/app/secret-id', { body: {}, headers: { 'X-Vault-Wrap-TTL': 'soon' } });
-      expect([wrap.status, wrap.json]).toEqual([400, { errors: ['error parsing X-Vault-Wrap-TTL header'] }]);
+      const wrap = await asRoot('auth/approle/role/app/secret-id', {
+        body: {},
+        headers: { 'X-Vault-Wrap-TTL': 'soon' },
+      });
+      expect([wrap.status, wrap.json]).toEqual([
+        400,
+        { errors: ['error parsing X-Vault-Wrap-TTL header'] },
+      ]);
       const small = await startFakeVault({ maxRequestBytes: 64 });
       try {
-        const big = await vaultFetch(small.url, 'sys/policies/acl/x', { token: small.rootToken, body: { policy: 'x'.repeat(100) } });
+        const big = await vaultFetch(small.url, 'sys/policies/acl/x', {
+          token: small.rootToken,
+          body: { policy: 'x'.repeat(100) },
+        });
         expect([big.status, big.json]).toEqual([413, { errors: ['http: request body too large'] }]);
       } finally {
         await small.stop();
@@ -106,7 +134,9 @@ describe('fake Vault on the wire', () => {
     });
 
     it('refuses a login without role_id', async () => {
-      const answer = await vaultFetch(vault.url, 'auth/approle/login', { body: { secret_id: seed.secretId } });
+      const answer = await vaultFetch(vault.url, 'auth/approle/login', {
+        body: { secret_id: seed.secretId },
+      });
       expect([answer.status, answer.json]).toEqual([400, { errors: ['missing role_id'] }]);
     });
   });
@@ -116,24 +146,45 @@ describe('fake Vault on the wire', () => {
       const get = await vaultFetch(vault.url, 'sys/health');
       expect(get.status).toBe(200);
       expect(Object.keys(get.json as object)).toEqual([
-        'initialized', 'sealed', 'standby', 'performance_standby', 'replication_performance_mode',
-        'replication_dr_mode', 'server_time_utc', 'version', 'enterprise', 'cluster_name', 'cluster_id',
+        'initialized',
+        'sealed',
+        'standby',
+        'performance_standby',
+        'replication_performance_mode',
+        'replication_dr_mode',
+        'server_time_utc',
+        'version',
+        'enterprise',
+        'cluster_name',
+        'cluster_id',
       ]);
-      expect(get.json).toMatchObject({ initialized: true, sealed: false, standby: false, server_time_utc: 1_750_003_200 });
+      expect(get.json).toMatchObject({
+        initialized: true,
+        sealed: false,
+        standby: false,
+        server_time_utc: 1_750_003_200,
+      });
       const head = await vaultFetch(vault.url, 'sys/health', { method: 'HEAD' });
       expect([head.status, head.text]).toEqual([200, '']);
     });
 
     it('seals: 503 everywhere, health per sealedcode', async () => {
       vault.faults.sealed = true;
-      const login = await vaultFetch(vault.url, 'auth/approle/login', { body: { role_id: seed.roleId, secret_id: seed.secretId } });
+      const login = await vaultFetch(vault.url, 'auth/approle/login', {
+        body: { role_id: seed.roleId, secret_id: seed.secretId },
+      });
       expect([login.status, login.json]).toEqual([503, { errors: ['Vault is sealed'] }]);
       const health = await vaultFetch(vault.url, 'sys/health');
       expect(health.status).toBe(503);
       expect(health.json).toMatchObject({ sealed: true, standby: true });
       expect(health.json).not.toHaveProperty('cluster_name');
-      expect((await vaultFetch(vault.url, 'sys/health?sealedcode=200', { method: 'HEAD' })).status).toBe(200);
-      expect((await vaultFetch(vault.url, 'sys/seal-status')).json).toMatchObject({ sealed: true, type: 'shamir' });
+      expect(
+        (await vaultFetch(vault.url, 'sys/health?sealedcode=200', { method: 'HEAD' })).status,
+      ).toBe(200);
+      expect((await vaultFetch(vault.url, 'sys/seal-status')).json).toMatchObject({
+        sealed: true,
+        type: 'shamir',
+      });
     });
 
     it('acts as a standby: health 429 (or active with standbyok), 307 with the same path and query', async () => {
@@ -143,7 +194,9 @@ describe('fake Vault on the wire', () => {
       expect((await vaultFetch(vault.url, 'sys/health?standbycode=299')).status).toBe(299);
       const redirect = await vaultFetch(vault.url, 'aws/creds/deploy?ttl=1h');
       expect(redirect.status).toBe(307);
-      expect(redirect.headers.get('location')).toBe('http://127.0.0.1:1/v1/aws/creds/deploy?ttl=1h');
+      expect(redirect.headers.get('location')).toBe(
+        'http://127.0.0.1:1/v1/aws/creds/deploy?ttl=1h',
+      );
       expect(redirect.text).toBe('');
     });
 
@@ -154,7 +207,9 @@ describe('fake Vault on the wire', () => {
       expect([first.status, first.json]).toEqual([500, { errors: ['internal error'] }]);
       vault.faults.failNext(1, 429);
       expect((await asRoot('auth/token/lookup-self')).status).toBe(500);
-      expect((await asRoot('auth/token/lookup-self')).json).toEqual({ errors: ['rate limit quota exceeded'] });
+      expect((await asRoot('auth/token/lookup-self')).json).toEqual({
+        errors: ['rate limit quota exceeded'],
+      });
       expect((await asRoot('auth/token/lookup-self')).status).toBe(200);
 
       vault.faults.delayMs = 150;
@@ -185,24 +240,41 @@ describe('fake Vault on the wire', () => {
       expect(info['creation_path']).toBe('auth/approle/login');
       expect(info['wrapped_accessor']).toMatch(/^[0-9A-Za-z]{24}$/);
 
-      const unwrap = await vaultFetch(vault.url, 'sys/wrapping/unwrap', { token: String(info['token']), method: 'POST' });
+      const unwrap = await vaultFetch(vault.url, 'sys/wrapping/unwrap', {
+        token: String(info['token']),
+        method: 'POST',
+      });
       const auth = (unwrap.json as { auth: { accessor: string } }).auth;
       expect(auth.accessor).toBe(info['wrapped_accessor']);
-      const lookup = await vaultFetch(vault.url, 'sys/wrapping/lookup', { body: { token: info['token'] } });
-      expect([lookup.status, lookup.json]).toEqual([400, { errors: ['wrapping token is not valid or does not exist'] }]);
+      const lookup = await vaultFetch(vault.url, 'sys/wrapping/lookup', {
+        body: { token: info['token'] },
+      });
+      expect([lookup.status, lookup.json]).toEqual([
+        400,
+        { errors: ['wrapping token is not valid or does not exist'] },
+      ]);
     });
 
     it('burns the token when it is sent both in the header and the body', async () => {
-      const wrapped = await asRoot('auth/approle/role/app/secret-id', { body: {}, headers: { 'X-Vault-Wrap-TTL': '5m' } });
+      const wrapped = await asRoot('auth/approle/role/app/secret-id', {
+        body: {},
+        headers: { 'X-Vault-Wrap-TTL': '5m' },
+      });
       const token = String((wrapped.json as { wrap_info: { token: string } }).wrap_info.token);
       const both = await vaultFetch(vault.url, 'sys/wrapping/unwrap', { token, body: { token } });
-      expect([both.status, both.json]).toEqual([400, { errors: ['wrapping token is not valid or does not exist'] }]);
+      expect([both.status, both.json]).toEqual([
+        400,
+        { errors: ['wrapping token is not valid or does not exist'] },
+      ]);
       const after = await vaultFetch(vault.url, 'sys/wrapping/unwrap', { token, method: 'POST' });
       expect(after.status).toBe(400);
     });
 
     it('does not let a wrapping token do anything else', async () => {
-      const wrapped = await asRoot('auth/approle/role/app/secret-id', { body: {}, headers: { 'X-Vault-Wrap-TTL': '5m' } });
+      const wrapped = await asRoot('auth/approle/role/app/secret-id', {
+        body: {},
+        headers: { 'X-Vault-Wrap-TTL': '5m' },
+      });
       const token = String((wrapped.json as { wrap_info: { token: string } }).wrap_info.token);
       expect((await vaultFetch(vault.url, 'auth/token/lookup-self', { token })).status).toBe(403);
     });
@@ -211,14 +283,30 @@ describe('fake Vault on the wire', () => {
   describe('policies', () => {
     it('stores HCL and JSON policies under both APIs and lists them', async () => {
       const hcl = 'path "secret/data/team/+/config" {\n  capabilities = ["read"]\n}\n';
-      expect((await asRoot('sys/policy/Team', { method: 'PUT', body: { rules: hcl } })).status).toBe(204);
+      expect(
+        (await asRoot('sys/policy/Team', { method: 'PUT', body: { rules: hcl } })).status,
+      ).toBe(204);
       expect(dataOf(await asRoot('sys/policies/acl/team'))).toEqual({ name: 'team', policy: hcl });
       expect(dataOf(await asRoot('sys/policy/team'))).toEqual({ name: 'team', rules: hcl });
-      await asRoot('sys/policies/acl/json', { method: 'PUT', body: { policy: '{"path":{"secret/*":{"capabilities":["list"]}}}' } });
-      expect(dataOf(await asRoot('sys/policies/acl', { method: 'LIST' }))).toEqual({ keys: ['app', 'default', 'json', 'root', 'team'] });
-      const broken = await asRoot('sys/policies/acl/broken', { method: 'PUT', body: { policy: 'path "x" { capabilities = ["fly"] }' } });
-      expect([broken.status, broken.json]).toEqual([400, { errors: ['failed to parse policy: path "x": invalid capability "fly"'] }]);
-      const rootWrite = await asRoot('sys/policies/acl/root', { method: 'PUT', body: { policy: '' } });
+      await asRoot('sys/policies/acl/json', {
+        method: 'PUT',
+        body: { policy: '{"path":{"secret/*":{"capabilities":["list"]}}}' },
+      });
+      expect(dataOf(await asRoot('sys/policies/acl', { method: 'LIST' }))).toEqual({
+        keys: ['app', 'default', 'json', 'root', 'team'],
+      });
+      const broken = await asRoot('sys/policies/acl/broken', {
+        method: 'PUT',
+        body: { policy: 'path "x" { capabilities = ["fly"] }' },
+      });
+      expect([broken.status, broken.json]).toEqual([
+        400,
+        { errors: ['failed to parse policy: path "x": invalid capability "fly"'] },
+      ]);
+      const rootWrite = await asRoot('sys/policies/acl/root', {
+        method: 'PUT',
+        body: { policy: '' },
+      });
       expect(rootWrite.json).toEqual({ errors: ['cannot update "root" policy'] });
     });
 
@@ -235,9 +323,12 @@ describe('fake Vault on the wire', () => {
       for (const path of ['team/a/config', 'team/b/other', 'open/x', 'openly']) {
         await asRoot(`secret/data/${path}`, { body: { data: { path } } });
       }
-      const created = await asRoot('auth/token/create', { body: { policies: ['team'], ttl: '1h' } });
+      const created = await asRoot('auth/token/create', {
+        body: { policies: ['team'], ttl: '1h' },
+      });
       const token = String((created.json as { auth: { client_token: string } }).auth.client_token);
-      const status = async (path: string) => (await vaultFetch(vault.url, `secret/data/${path}`, { token })).status;
+      const status = async (path: string) =>
+        (await vaultFetch(vault.url, `secret/data/${path}`, { token })).status;
       expect(await status('team/a/config')).toBe(200);
       expect(await status('team/b/other')).toBe(403);
       expect(await status('open/x')).toBe(200);
@@ -245,47 +336,109 @@ describe('fake Vault on the wire', () => {
       expect(await status('team/a/config/deeper')).toBe(403);
       // The default policy: self lookup yes, wrapping lookup yes, leases revoke no.
       expect((await vaultFetch(vault.url, 'auth/token/lookup-self', { token })).status).toBe(200);
-      expect((await vaultFetch(vault.url, 'sys/leases/revoke', { token, body: { lease_id: 'x' } })).status).toBe(403);
+      expect(
+        (await vaultFetch(vault.url, 'sys/leases/revoke', { token, body: { lease_id: 'x' } }))
+          .status,
+      ).toBe(403);
     });
   });
 
   describe('tokens', () => {
     it('creates child tokens (revoked with their parent), orphans, periodic and limited-use tokens', async () => {
-      const parent = await asRoot('auth/token/create', { body: { policies: ['app'], ttl: '2h', display_name: 'ci job', meta: { team: 'a' } } });
+      await asRoot('sys/policies/acl/minter', {
+        body: { policy: 'path "auth/token/create" { capabilities = ["update"] }' },
+      });
+      const parent = await asRoot('auth/token/create', {
+        body: {
+          policies: ['app', 'minter'],
+          ttl: '2h',
+          display_name: 'ci job',
+          meta: { team: 'a' },
+        },
+      });
       const parentAuth = (parent.json as { auth: Record<string, unknown> }).auth;
-      expect(parentAuth).toMatchObject({ policies: ['app', 'default'], lease_duration: 7200, orphan: false, metadata: { team: 'a' } });
+      expect(parentAuth).toMatchObject({
+        policies: ['app', 'default', 'minter'],
+        lease_duration: 7200,
+        orphan: false,
+        metadata: { team: 'a' },
+      });
       const parentToken = String(parentAuth['client_token']);
-      expect(dataOf(await vaultFetch(vault.url, 'auth/token/lookup-self', { token: parentToken }))).toMatchObject({
+      expect(
+        dataOf(await vaultFetch(vault.url, 'auth/token/lookup-self', { token: parentToken })),
+      ).toMatchObject({
         display_name: 'token-ci-job',
         path: 'auth/token/create',
       });
 
-      const child = await vaultFetch(vault.url, 'auth/token/create', { token: parentToken, body: { ttl: '1h' } });
-      const childToken = String((child.json as { auth: { client_token: string } }).auth.client_token);
-      const escalate = await vaultFetch(vault.url, 'auth/token/create', { token: parentToken, body: { policies: ['root'] } });
-      expect(escalate.json).toEqual({ errors: ['root tokens may not be created without parent token being root'] });
-      const sideways = await vaultFetch(vault.url, 'auth/token/create', { token: parentToken, body: { policies: ['team'] } });
+      const child = await vaultFetch(vault.url, 'auth/token/create', {
+        token: parentToken,
+        body: { ttl: '1h' },
+      });
+      expect((child.json as { auth: { policies: string[] } }).auth.policies).toEqual([
+        'app',
+        'default',
+        'minter',
+      ]);
+      const childToken = String(
+        (child.json as { auth: { client_token: string } }).auth.client_token,
+      );
+      const escalate = await vaultFetch(vault.url, 'auth/token/create', {
+        token: parentToken,
+        body: { policies: ['root'] },
+      });
+      expect(escalate.json).toEqual({
+        errors: ['root tokens may not be created without parent token being root'],
+      });
+      const sideways = await vaultFetch(vault.url, 'auth/token/create', {
+        token: parentToken,
+        body: { policies: ['team'] },
+      });
       expect(sideways.json).toEqual({ errors: ['child policies must be subset of parent'] });
 
       await vaultFetch(vault.url, 'auth/token/revoke-self', { token: parentToken, method: 'POST' });
-      expect((await vaultFetch(vault.url, 'auth/token/lookup-self', { token: childToken })).status).toBe(403);
+      expect(
+        (await vaultFetch(vault.url, 'auth/token/lookup-self', { token: childToken })).status,
+      ).toBe(403);
 
-      const periodic = await asRoot('auth/token/create-orphan', { body: { period: '24h', policies: ['app'] } });
-      expect((periodic.json as { auth: Record<string, unknown> }).auth).toMatchObject({ lease_duration: 86400, orphan: true });
+      const periodic = await asRoot('auth/token/create-orphan', {
+        body: { period: '24h', policies: ['app'] },
+      });
+      expect((periodic.json as { auth: Record<string, unknown> }).auth).toMatchObject({
+        lease_duration: 86400,
+        orphan: true,
+      });
 
-      const limited = await asRoot('auth/token/create', { body: { num_uses: 2, policies: ['app'] } });
-      const limitedToken = String((limited.json as { auth: { client_token: string } }).auth.client_token);
-      expect(dataOf(await vaultFetch(vault.url, 'auth/token/lookup-self', { token: limitedToken }))['num_uses']).toBe(1);
-      expect((await vaultFetch(vault.url, 'auth/token/lookup-self', { token: limitedToken })).status).toBe(200);
-      expect((await vaultFetch(vault.url, 'auth/token/lookup-self', { token: limitedToken })).status).toBe(403);
+      const limited = await asRoot('auth/token/create', {
+        body: { num_uses: 2, policies: ['app'] },
+      });
+      const limitedToken = String(
+        (limited.json as { auth: { client_token: string } }).auth.client_token,
+      );
+      expect(
+        dataOf(await vaultFetch(vault.url, 'auth/token/lookup-self', { token: limitedToken }))[
+          'num_uses'
+        ],
+      ).toBe(1);
+      expect(
+        (await vaultFetch(vault.url, 'auth/token/lookup-self', { token: limitedToken })).status,
+      ).toBe(200);
+      expect(
+        (await vaultFetch(vault.url, 'auth/token/lookup-self', { token: limitedToken })).status,
+      ).toBe(403);
     });
 
     it('caps a periodic token with an explicit max TTL and reports the capped TTL', async () => {
-      const created = await asRoot('auth/token/create', { body: { period: '1h', explicit_max_ttl: '90m', policies: ['app'] } });
+      const created = await asRoot('auth/token/create', {
+        body: { period: '1h', explicit_max_ttl: '90m', policies: ['app'] },
+      });
       const token = String((created.json as { auth: { client_token: string } }).auth.client_token);
       clock.advance(60 * 60_000);
       const renewed = await vaultFetch(vault.url, 'auth/token/renew-self', { token, body: {} });
-      expect((renewed.json as { auth: { lease_duration: number }; warnings: unknown }).auth.lease_duration).toBe(1800);
+      expect(
+        (renewed.json as { auth: { lease_duration: number }; warnings: unknown }).auth
+          .lease_duration,
+      ).toBe(1800);
       expect((renewed.json as { warnings: unknown }).warnings).toEqual([
         'TTL of "1h" exceeded the effective max_ttl of "30m"; TTL value is capped accordingly',
       ]);
@@ -303,9 +456,26 @@ describe('fake Vault on the wire', () => {
       const creds = await vaultFetch(vault.url, 'aws/creds/legacy', { token });
       const leaseId = String((creds.json as { lease_id: string }).lease_id);
       clock.advance(60_000);
-      const renewed = await vaultFetch(vault.url, `sys/leases/renew/${leaseId}`, { token, method: 'PUT', body: { increment: '2h' } });
-      expect(renewed.json).toMatchObject({ lease_id: leaseId, renewable: true, lease_duration: 7200, data: null });
-      const lookup = await vaultFetch(vault.url, 'sys/leases/lookup', { token, method: 'PUT', body: { lease_id: leaseId } });
+      // The default policy grants sys/leases/renew itself, not the path-suffix form: root renews.
+      expect(
+        (await vaultFetch(vault.url, `sys/leases/renew/${leaseId}`, { token, method: 'PUT' }))
+          .status,
+      ).toBe(403);
+      const renewed = await asRoot(`sys/leases/renew/${leaseId}`, {
+        method: 'PUT',
+        body: { increment: '2h' },
+      });
+      expect(renewed.json).toMatchObject({
+        lease_id: leaseId,
+        renewable: true,
+        lease_duration: 7200,
+        data: null,
+      });
+      const lookup = await vaultFetch(vault.url, 'sys/leases/lookup', {
+        token,
+        method: 'PUT',
+        body: { lease_id: leaseId },
+      });
       expect(dataOf(lookup)).toEqual({
         id: leaseId,
         issue_time: '2025-06-15T16:00:00.5Z',
@@ -315,16 +485,32 @@ describe('fake Vault on the wire', () => {
         ttl: 7199,
       });
       const missing = await vaultFetch(vault.url, 'sys/leases/lookup', { token, body: {} });
-      expect([missing.status, missing.json]).toEqual([400, { errors: ['lease_id must be specified'] }]);
-      expect((await asRoot('sys/leases/revoke', { method: 'PUT', body: { lease_id: leaseId, sync: false } })).status).toBe(202);
-      expect((await vaultFetch(vault.url, 'sys/leases/renew', { token, body: { lease_id: leaseId } })).json).toEqual({
+      expect([missing.status, missing.json]).toEqual([
+        400,
+        { errors: ['lease_id must be specified'] },
+      ]);
+      expect(
+        (
+          await asRoot('sys/leases/revoke', {
+            method: 'PUT',
+            body: { lease_id: leaseId, sync: false },
+          })
+        ).status,
+      ).toBe(202);
+      expect(
+        (await vaultFetch(vault.url, 'sys/leases/renew', { token, body: { lease_id: leaseId } }))
+          .json,
+      ).toEqual({
         errors: ['lease not found'],
       });
     });
 
     it('expires an iam_user lease on the moved clock and deletes its key', async () => {
       await asRoot('aws/config/lease', { body: { lease: '30m', lease_max: '12h' } });
-      expect(dataOf(await asRoot('aws/config/lease'))).toEqual({ lease: '30m0s', lease_max: '12h0m0s' });
+      expect(dataOf(await asRoot('aws/config/lease'))).toEqual({
+        lease: '30m0s',
+        lease_max: '12h0m0s',
+      });
       const token = await appToken();
       const creds = await vaultFetch(vault.url, 'aws/creds/legacy', { token });
       expect((creds.json as { lease_duration: number }).lease_duration).toBe(1800);
@@ -338,14 +524,33 @@ describe('fake Vault on the wire', () => {
 
   describe('AWS engine configuration', () => {
     it('validates roles like Vault and hides the root secret key', async () => {
-      const none = await asRoot('aws/roles/bad', { body: { role_arns: 'arn:aws:iam::123456789012:role/X' } });
+      const none = await asRoot('aws/roles/bad', {
+        body: { role_arns: 'arn:aws:iam::123456789012:role/X' },
+      });
       expect(none.json).toEqual({
         errors: [
           'error(s) validating supplied role data: "2 errors occurred:\\n\\t* did not supply credential_type\\n\\t* cannot supply role_arns when credential_type isn\'t assumed_role\\n\\n"',
         ],
       });
-      expect(dataOf(await asRoot('aws/roles/deploy'))).toMatchObject({ credential_type: 'assumed_role', role_arns: ['arn:aws:iam::123456789012:role/Deploy'] });
-      expect(dataOf(await asRoot('aws/config/root'))).not.toHaveProperty('secret_key');
+      expect(dataOf(await asRoot('aws/roles/deploy'))).toMatchObject({
+        credential_type: 'assumed_role',
+        role_arns: ['arn:aws:iam::123456789012:role/Deploy'],
+      });
+      await asRoot('aws/config/root', {
+        body: {
+          access_key: 'AKIAVAULTROOT0000000',
+          secret_key: 'x'.repeat(40),
+          region: 'eu-west-1',
+        },
+      });
+      expect(dataOf(await asRoot('aws/config/root'))).toEqual({
+        access_key: 'AKIAVAULTROOT0000000',
+        region: 'eu-west-1',
+        iam_endpoint: '',
+        sts_endpoint: '',
+        max_retries: -1,
+        username_template: '',
+      });
       const missing = await asRoot('aws/creds/ghost');
       expect(missing.json).toEqual({ errors: ['Role "ghost" not found'] });
       const short = await asRoot('aws/sts/deploy', { body: { ttl: '60s' } });
@@ -366,13 +571,26 @@ describe('fake Vault on the wire', () => {
         version: 1,
       });
       clock.advance(1000);
-      await asRoot('secret/data/app/db', { body: { data: { password: 'two' }, options: { cas: 1 } } });
-      const stale = await asRoot('secret/data/app/db', { body: { data: { password: 'x' }, options: { cas: 1 } } });
-      expect(stale.json).toEqual({ errors: ['check-and-set parameter did not match the current version'] });
-      expect((await asRoot('secret/data/app/db', { body: { options: {} } })).json).toEqual({ errors: ['no data provided'] });
+      await asRoot('secret/data/app/db', {
+        body: { data: { password: 'two' }, options: { cas: 1 } },
+      });
+      const stale = await asRoot('secret/data/app/db', {
+        body: { data: { password: 'x' }, options: { cas: 1 } },
+      });
+      expect(stale.json).toEqual({
+        errors: ['check-and-set parameter did not match the current version'],
+      });
+      expect((await asRoot('secret/data/app/db', { body: { options: {} } })).json).toEqual({
+        errors: ['no data provided'],
+      });
 
-      expect(dataOf(await asRoot('secret/data/app/db'))).toMatchObject({ data: { password: 'two' }, metadata: { version: 2 } });
-      expect(dataOf(await asRoot('secret/data/app/db?version=1'))).toMatchObject({ data: { password: 'one' } });
+      expect(dataOf(await asRoot('secret/data/app/db'))).toMatchObject({
+        data: { password: 'two' },
+        metadata: { version: 2 },
+      });
+      expect(dataOf(await asRoot('secret/data/app/db?version=1'))).toMatchObject({
+        data: { password: 'one' },
+      });
 
       expect((await asRoot('secret/data/app/db', { method: 'DELETE' })).status).toBe(204);
       const deleted = await asRoot('secret/data/app/db');
@@ -393,15 +611,24 @@ describe('fake Vault on the wire', () => {
 
       const v1Style = await asRoot('secret/app/db');
       expect(v1Style.status).toBe(404);
-      expect(v1Style.json).toMatchObject({ data: null, warnings: [expect.stringMatching(/^Invalid path for a versioned K\/V secrets engine/) as unknown] });
+      expect(v1Style.json).toMatchObject({
+        data: null,
+        warnings: [
+          expect.stringMatching(/^Invalid path for a versioned K\/V secrets engine/) as unknown,
+        ],
+      });
       expect((await asRoot('secret/data/app/missing')).json).toEqual({ errors: [] });
     });
   });
 
   describe('mounts', () => {
     it('enables, lists, tunes and refuses duplicate or unknown engines', async () => {
-      expect((await asRoot('sys/mounts/aws', { body: { type: 'aws' } })).json).toEqual({ errors: ['path is already in use at aws/'] });
-      expect((await asRoot('sys/mounts/x', { body: { type: 'nomad' } })).json).toEqual({ errors: ['plugin not found in the catalog: nomad'] });
+      expect((await asRoot('sys/mounts/aws', { body: { type: 'aws' } })).json).toEqual({
+        errors: ['path is already in use at aws/'],
+      });
+      expect((await asRoot('sys/mounts/x', { body: { type: 'nomad' } })).json).toEqual({
+        errors: ['plugin not found in the catalog: nomad'],
+      });
       const mounts = dataOf(await asRoot('sys/mounts'));
       expect(Object.keys(mounts).sort()).toEqual(['aws/', 'secret/', 'sys/']);
       expect(mounts['secret/']).toMatchObject({ type: 'kv', options: { version: '2' } });

@@ -1,4 +1,5 @@
 import type { Context, Middleware, Next } from 'koa';
+import { CredentialUnavailableError } from '../credentials/errors.js';
 import type { Logger } from '../log/logger.js';
 
 /**
@@ -14,7 +15,10 @@ export function errorBoundary(
     try {
       await next();
     } catch (error) {
-      logger.warn('request failed', {
+      // An unavailable credential is an outage the broker already logged once, when it began;
+      // a line per request would flood the log exactly when it is read most.
+      const level = error instanceof CredentialUnavailableError ? 'debug' : 'warn';
+      logger[level]('request failed', {
         method: ctx.method,
         path: ctx.path,
         error: error instanceof Error ? error.message : String(error),

@@ -60,7 +60,8 @@ export class TokenLifecycle {
   /** A token that cannot be renewed any further: it is replaced instead. */
   private exhausted: string | undefined;
   private inflight: Promise<HeldToken> | undefined;
-  private rejection: { readonly token: string; readonly result: Promise<string | undefined> } | undefined;
+  private rejection:
+    { readonly token: string; readonly result: Promise<string | undefined> } | undefined;
   private cancelTimer: (() => void) | undefined;
   private state: VaultSessionStatus['state'] = 'starting';
   private lastError: string | undefined;

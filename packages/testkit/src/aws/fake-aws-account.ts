@@ -54,7 +54,8 @@ export class FakeAwsAccount {
 
   constructor(options: { accountId?: string; now?: Clock } = {}) {
     this.accountId = options.accountId ?? '123456789012';
-    if (!/^\d{12}$/.test(this.accountId)) throw new Error(`accountId must be 12 digits, got ${this.accountId}`);
+    if (!/^\d{12}$/.test(this.accountId))
+      throw new Error(`accountId must be 12 digits, got ${this.accountId}`);
     this.now = options.now ?? Date.now;
   }
 
@@ -73,9 +74,18 @@ export class FakeAwsAccount {
   /** sts:AssumeRole: temporary credentials of `arn:aws:sts::<acct>:assumed-role/<Role>/<session>`. */
   assumeRole(roleArn: string, sessionName: string, durationSeconds: number): FakeAwsCredential {
     const match = ROLE_ARN.exec(roleArn);
-    if (!match) throw validationError(roleArn, 'roleArn', 'Member must satisfy regular expression pattern: arn:aws:iam::<account>:role/<name>');
+    if (!match)
+      throw validationError(
+        roleArn,
+        'roleArn',
+        'Member must satisfy regular expression pattern: arn:aws:iam::<account>:role/<name>',
+      );
     if (!SESSION_NAME.test(sessionName)) {
-      throw validationError(sessionName, 'roleSessionName', 'Member must satisfy regular expression pattern: [\\w+=,.@-]*');
+      throw validationError(
+        sessionName,
+        'roleSessionName',
+        'Member must satisfy regular expression pattern: [\\w+=,.@-]*',
+      );
     }
     checkDuration(durationSeconds, 43200);
     const [, roleAccount = this.accountId, roleName = ''] = match;
@@ -113,7 +123,8 @@ export class FakeAwsAccount {
 
   /** iam:DeleteUser (with its access keys), as Vault's revocation of an iam_user lease does. */
   deleteUser(userName: string): void {
-    for (const [id, credential] of this.keys) if (credential.userName === userName) this.keys.delete(id);
+    for (const [id, credential] of this.keys)
+      if (credential.userName === userName) this.keys.delete(id);
   }
 
   /** Every key the account knows. */
@@ -121,7 +132,10 @@ export class FakeAwsAccount {
     return [...this.keys.values()];
   }
 
-  private registerTemporary(durationSeconds: number, identity: Pick<FakeAwsCredential, 'arn' | 'userId' | 'account'>): FakeAwsCredential {
+  private registerTemporary(
+    durationSeconds: number,
+    identity: Pick<FakeAwsCredential, 'arn' | 'userId' | 'account'>,
+  ): FakeAwsCredential {
     return this.register({
       ...identity,
       accessKeyId: `ASIA${randomString(ID_ALPHABET, 16)}`,
@@ -148,13 +162,24 @@ export class FakeAwsAccount {
 /** AWS's bounds on DurationSeconds, with its validation texts. */
 function checkDuration(durationSeconds: number, max: number): void {
   if (durationSeconds < 900) {
-    throw validationError(String(durationSeconds), 'durationSeconds', 'Member must have value greater than or equal to 900');
+    throw validationError(
+      String(durationSeconds),
+      'durationSeconds',
+      'Member must have value greater than or equal to 900',
+    );
   }
   if (durationSeconds > max) {
-    throw validationError(String(durationSeconds), 'durationSeconds', `Member must have value less than or equal to ${max}`);
+    throw validationError(
+      String(durationSeconds),
+      'durationSeconds',
+      `Member must have value less than or equal to ${max}`,
+    );
   }
 }
 
 function validationError(value: string, field: string, constraint: string): AwsApiError {
-  return new AwsApiError('ValidationError', `1 validation error detected: Value '${value}' at '${field}' failed to satisfy constraint: ${constraint}`);
+  return new AwsApiError(
+    'ValidationError',
+    `1 validation error detected: Value '${value}' at '${field}' failed to satisfy constraint: ${constraint}`,
+  );
 }

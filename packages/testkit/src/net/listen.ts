@@ -1,6 +1,6 @@
-import type { RequestListener, Server } from 'node:http';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer as createHttpServer, type RequestListener } from 'node:http';
+import { type AddressInfo, createServer as createTcpServer, type Socket } from 'node:net';
+import { ListMethodConnection } from './list-method-shim.js';
 import { assertLoopbackBind } from './loopback-address.js';
 
 export interface ListeningServer {
@@ -9,25 +9,48 @@ export interface ListeningServer {
   close(): Promise<void>;
 }
 
-/** Starts an HTTP server on a loopback address and port (0 = ephemeral). */
-export async function listenOnLoopback(listener: RequestListener, host: string, port: number, service: string): Promise<ListeningServer> {
-  assertLoopbackBind(host, service);
-  const server: Server = createServer(listener);
+export interface ListenOptions {
+  readonly host: string;
+  /** 0 = ephemeral. */
+  readonly port: number;
+  /** For error messages: which fake refused a non-loopback host. */
+  readonly service: string;
+  /** Accept Vault's `LIST` verb, which Node's HTTP parser would refuse (see list-method-shim). */
+  readonly acceptListMethod?: boolean;
+}
+
+/**
+ * Serves `listener` on a loopback address only. The TCP server is ours and hands each connection
+ * to an HTTP server that never listens itself, so that connections can be shimmed and all of them
+ * closed on `close()`.
+ */
+export async function listenOnLoopback(
+  listener: RequestListener,
+  options: ListenOptions,
+): Promise<ListeningServer> {
+  assertLoopbackBind(options.host, options.service);
+  const http = createHttpServer(listener);
+  const sockets = new Set<Socket>();
+  const tcp = createTcpServer((socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+    http.emit('connection', options.acceptListMethod ? new ListMethodConnection(socket) : socket);
+  });
   await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => {
-      server.off('error', reject);
+    tcp.once('error', reject);
+    tcp.listen(options.port, options.host, () => {
+      tcp.off('error', reject);
       resolve();
     });
   });
-  const address = server.address() as AddressInfo;
+  const address = tcp.address() as AddressInfo;
   const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   return {
     url: `http://${shownHost}:${address.port}`,
     close: () =>
       new Promise<void>((resolve, reject) => {
-        server.close((error) => (error ? reject(error) : resolve()));
-        server.closeAllConnections();
+        tcp.close((error) => (error ? reject(error) : resolve()));
+        for (const socket of sockets) socket.destroy();
       }),
   };
 }

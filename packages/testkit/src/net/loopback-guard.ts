@@ -48,13 +48,19 @@ export function installLoopbackGuard(options: LoopbackGuardOptions = {}): void {
 
   const socketPrototype = net.Socket.prototype as unknown as { connect: ConnectFunction };
   const originalConnect = socketPrototype.connect;
-  socketPrototype.connect = function guardedConnect(this: net.Socket, ...args: unknown[]): net.Socket {
+  socketPrototype.connect = function guardedConnect(
+    this: net.Socket,
+    ...args: unknown[]
+  ): net.Socket {
     const target = tcpTarget(args);
     if (target) assertAllowed('a connection', target.host, target.port);
     return originalConnect.apply(this, args);
   };
 
-  const udpPrototype = dgram.Socket.prototype as unknown as { send: SendFunction; connect: SendFunction };
+  const udpPrototype = dgram.Socket.prototype as unknown as {
+    send: SendFunction;
+    connect: SendFunction;
+  };
   for (const method of ['send', 'connect'] as const) {
     const original = udpPrototype[method];
     udpPrototype[method] = function guardedUdp(this: dgram.Socket, ...args: unknown[]): void {
@@ -65,14 +71,22 @@ export function installLoopbackGuard(options: LoopbackGuardOptions = {}): void {
     };
   }
 
-  const dnsModule = dns as unknown as { lookup: LookupFunction; promises: { lookup: LookupFunction } };
-  for (const holder of [dnsModule, dnsModule.promises]) {
-    const original = holder.lookup;
-    holder.lookup = (hostname: string, ...args: unknown[]) => {
-      if (net.isIP(hostname) === 0) assertAllowed('a DNS lookup', hostname, undefined);
-      return original(hostname, ...args);
-    };
-  }
+  // A refused name is thrown at once by dns.lookup (and rejects dns.promises.lookup): nothing
+  // reaches a resolver.
+  const dnsModule = dns as unknown as {
+    lookup: LookupFunction;
+    promises: { lookup: LookupFunction };
+  };
+  const originalLookup = dnsModule.lookup;
+  dnsModule.lookup = (hostname: string, ...args: unknown[]) => {
+    assertResolvable(hostname);
+    return originalLookup(hostname, ...args);
+  };
+  const originalPromisesLookup = dnsModule.promises.lookup;
+  dnsModule.promises.lookup = async (hostname: string, ...args: unknown[]) => {
+    assertResolvable(hostname);
+    return originalPromisesLookup(hostname, ...args);
+  };
   syncBuiltinESMExports();
 }
 
@@ -84,10 +98,17 @@ function tcpTarget(args: readonly unknown[]): { host: string; port: unknown } | 
   if (typeof first === 'object' && first !== null) {
     const options = first as { host?: unknown; port?: unknown; path?: unknown };
     if (typeof options.path === 'string') return undefined;
-    return { host: typeof options.host === 'string' && options.host !== '' ? options.host : 'localhost', port: options.port };
+    return {
+      host: typeof options.host === 'string' && options.host !== '' ? options.host : 'localhost',
+      port: options.port,
+    };
   }
   const host = typeof args[1] === 'string' && args[1] !== '' ? args[1] : 'localhost';
   return { host, port: first };
+}
+
+function assertResolvable(hostname: string): void {
+  if (net.isIP(hostname) === 0) assertAllowed('a DNS lookup', hostname, undefined);
 }
 
 function assertAllowed(what: string, host: string, port: unknown): void {

@@ -1,5 +1,11 @@
 import { encodeGoJson } from '../util/go-json.js';
-import { invalidToken, permissionDenied, unsupportedOperation, unsupportedPath, VaultError } from './errors.js';
+import {
+  invalidToken,
+  permissionDenied,
+  unsupportedOperation,
+  unsupportedPath,
+  VaultError,
+} from './errors.js';
 import { envelope } from './http/envelope.js';
 import type { HandlerContext, LogicalResponse, Operation, VaultRequest } from './logical.js';
 import type { Capability } from './policy/parse-policy.js';
@@ -45,17 +51,24 @@ export class VaultCore {
       ? tokens.find(request.clientToken)
       : this.authenticate(request.clientToken);
     try {
-      if (!resolved) {
-        this.authorize(token, request, request.operation, false);
-        throw new VaultError(404, [`no handler for route ${JSON.stringify(request.path)}. route entry not found.`]);
+      const mount = resolved?.mount;
+      const params = match?.params ?? {};
+      const operation =
+        match && mount
+          ? this.resolveOperation(match, { params, token, mount, request })
+          : request.operation;
+      if (!match?.route.unauthenticated) {
+        this.authorize(token, request.path, operation, match?.route.sudo ?? false);
       }
-      const base = { params: match?.params ?? {}, token, mount: resolved.mount };
-      const operation = this.resolveOperation(request, match, base);
-      const context: HandlerContext = { ...base, request: { ...request, operation } };
-      if (!match?.route.unauthenticated) this.authorize(token, request, operation, match?.route.sudo ?? false);
+      if (!mount) {
+        throw new VaultError(404, [
+          `no handler for route ${JSON.stringify(request.path)}. route entry not found.`,
+        ]);
+      }
       if (!match) throw unsupportedPath();
       const handler = match.route.handlers[SLOT[operation]];
       if (!handler) throw unsupportedOperation();
+      const context: HandlerContext = { params, token, mount, request: { ...request, operation } };
       return this.answer(context, handler(context));
     } finally {
       if (token?.tainted) tokens.revoke(token);
@@ -75,24 +88,31 @@ export class VaultCore {
    * checks the capability the operation needs, plus `sudo` on root-protected paths. The root
    * policy allows everything.
    */
-  private authorize(token: TokenEntry | undefined, request: VaultRequest, operation: Operation, sudo: boolean): void {
+  private authorize(
+    token: TokenEntry | undefined,
+    path: string,
+    operation: Operation,
+    sudo: boolean,
+  ): void {
     if (!token) throw permissionDenied();
     this.services.tokens.use(token);
     if (token.policies.includes('root')) return;
     const needed: Capability[] = sudo ? [operation, 'sudo'] : [operation];
-    if (!this.services.policies.acl(token.policies).allows(request.path, needed)) throw permissionDenied();
+    if (!this.services.policies.acl(token.policies).allows(path, needed)) throw permissionDenied();
   }
 
   /** POST/PUT is `create` when the route's existence check says the target is missing. */
-  private resolveOperation(request: VaultRequest, match: RouteMatch | undefined, base: Omit<HandlerContext, 'request'>): Operation {
-    if (request.operation !== 'update' || !match?.route.exists) return request.operation;
-    return match.route.exists({ ...base, request }) ? 'update' : 'create';
+  private resolveOperation(match: RouteMatch, context: HandlerContext): Operation {
+    const { operation } = context.request;
+    if (operation !== 'update' || !match.route.exists) return operation;
+    return match.route.exists(context) ? 'update' : 'create';
   }
 
   private answer(context: HandlerContext, response: LogicalResponse | undefined): HttpAnswer {
     const { request, mount } = context;
     if (!response) return { status: 204 };
-    if (response.rawBody !== undefined) return { status: response.statusCode ?? 200, body: response.rawBody };
+    if (response.rawBody !== undefined)
+      return { status: response.statusCode ?? 200, body: response.rawBody };
 
     const lease =
       response.lease ??
@@ -113,7 +133,10 @@ export class VaultCore {
     );
     const status = response.statusCode ?? 200;
     if (request.wrapTtlSeconds > 0 && status === 200) {
-      return { status, body: this.services.wrapper.wrap(request, body, response.auth?.token.accessor) };
+      return {
+        status,
+        body: this.services.wrapper.wrap(request, body, response.auth?.token.accessor),
+      };
     }
     return { status, body };
   }

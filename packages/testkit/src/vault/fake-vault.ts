@@ -78,7 +78,8 @@ export async function startFakeVault(options: FakeVaultOptions = {}): Promise<Fa
   });
 
   const createBackend: BackendFactory = (kind, type, engineOptions) => {
-    if (kind === 'auth') return type === 'approle' ? approleBackend(tokens, mounts, now) : undefined;
+    if (kind === 'auth')
+      return type === 'approle' ? approleBackend(tokens, mounts, now) : undefined;
     if (type === 'kv') return engineOptions['version'] === '2' ? kvV2Backend(now) : kvV1Backend();
     if (type === 'aws') {
       return awsBackend({
@@ -104,8 +105,19 @@ export async function startFakeVault(options: FakeVaultOptions = {}): Promise<Fa
       clusterId: randomUuid(),
     },
   };
-  mounts.mount({ path: 'sys/', type: 'system', backend: systemBackend(services), description: 'system endpoints used for control, policy and debugging' });
-  mounts.mount({ path: 'secret/', type: 'kv', backend: kvV2Backend(now), options: { version: '2' }, description: 'key/value secret storage' });
+  mounts.mount({
+    path: 'sys/',
+    type: 'system',
+    backend: systemBackend(services),
+    description: 'system endpoints used for control, policy and debugging',
+  });
+  mounts.mount({
+    path: 'secret/',
+    type: 'kv',
+    backend: kvV2Backend(now),
+    options: { version: '2' },
+    description: 'key/value secret storage',
+  });
   const rootToken = options.rootToken ?? `hvs.${randomBase62(24)}`;
   tokens.issueRoot(rootToken, tokenMount);
 
@@ -120,9 +132,12 @@ export async function startFakeVault(options: FakeVaultOptions = {}): Promise<Fa
       requests,
       maxRequestBytes: options.maxRequestBytes ?? 32 * 1024 * 1024,
     }),
-    options.host ?? '127.0.0.1',
-    options.port ?? 0,
-    'fake Vault',
+    {
+      host: options.host ?? '127.0.0.1',
+      port: options.port ?? 0,
+      service: 'fake Vault',
+      acceptListMethod: true,
+    },
   );
   // Vault revokes on timers; with the real clock this keeps iam_user keys from outliving leases.
   const expiry = setInterval(() => {

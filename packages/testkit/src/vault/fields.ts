@@ -50,7 +50,8 @@ export function readDuration(data: Fields, name: string, fallback = 0): number {
   const value = data[name];
   if (!has(data, name)) return fallback;
   const seconds = parseDurationSeconds(value);
-  if (seconds === undefined) throw conversionError(name, value, `time: invalid duration ${JSON.stringify(value)}`);
+  if (seconds === undefined)
+    throw conversionError(name, value, `time: invalid duration ${JSON.stringify(value)}`);
   return seconds;
 }
 
@@ -75,7 +76,9 @@ export function readStringMap(data: Fields, name: string): Record<string, string
     );
   }
   if (typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value as object).map(([key, item]) => [key, String(item)]));
+    return Object.fromEntries(
+      Object.entries(value as object).map(([key, item]) => [key, String(item)]),
+    );
   }
   throw conversionError(name, value, 'expected a map');
 }

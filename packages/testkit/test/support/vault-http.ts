@@ -17,16 +17,24 @@ export async function vaultFetch(
   const response = await fetch(`${baseUrl}/v1/${path}`, {
     method: init.method ?? (init.body === undefined ? 'GET' : 'POST'),
     headers,
-    ...(init.body !== undefined && { body: typeof init.body === 'string' ? init.body : JSON.stringify(init.body) }),
+    ...(init.body !== undefined && {
+      body: typeof init.body === 'string' ? init.body : JSON.stringify(init.body),
+    }),
     redirect: 'manual',
   });
   const text = await response.text();
-  return { status: response.status, headers: response.headers, text, json: text === '' ? undefined : (JSON.parse(text) as unknown) };
+  return {
+    status: response.status,
+    headers: response.headers,
+    text,
+    json: text === '' ? undefined : (JSON.parse(text) as unknown),
+  };
 }
 
 /** The `data` of a JSON answer, asserted to be an object. */
 export function dataOf(answer: RawAnswer): Record<string, unknown> {
   const data = (answer.json as { data?: unknown } | undefined)?.data;
-  if (typeof data !== 'object' || data === null) throw new Error(`no data in ${answer.status} ${answer.text}`);
+  if (typeof data !== 'object' || data === null)
+    throw new Error(`no data in ${answer.status} ${answer.text}`);
   return data as Record<string, unknown>;
 }

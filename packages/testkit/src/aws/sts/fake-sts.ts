@@ -49,9 +49,7 @@ export async function startFakeSts(options: FakeStsOptions): Promise<FakeSts> {
           process.emitWarning(`fake STS: ${String(error)}`);
         });
     },
-    options.host ?? '127.0.0.1',
-    options.port ?? 0,
-    'fake STS',
+    { host: options.host ?? '127.0.0.1', port: options.port ?? 0, service: 'fake STS' },
   );
   return { url: server.url, region, stop: () => server.close() };
 }
@@ -59,12 +57,17 @@ export async function startFakeSts(options: FakeStsOptions): Promise<FakeSts> {
 function send(response: ServerResponse, answer: StsAnswer): void {
   response.writeHead(answer.status, {
     'Content-Type': 'text/xml',
+    'Content-Length': String(Buffer.byteLength(answer.body)),
     'x-amzn-RequestId': answer.requestId,
   });
   response.end(answer.body);
 }
 
-async function handle(account: FakeAwsAccount, now: Clock, message: IncomingMessage): Promise<StsAnswer> {
+async function handle(
+  account: FakeAwsAccount,
+  now: Clock,
+  message: IncomingMessage,
+): Promise<StsAnswer> {
   const request = await receive(message);
   const params = new URLSearchParams(request.query);
   const contentType = headerValue(request.headers, 'content-type') ?? '';
@@ -74,17 +77,29 @@ async function handle(account: FakeAwsAccount, now: Clock, message: IncomingMess
 
   const authorization = parseAuthorization(request.headers);
   if (authorization.service !== 'sts') {
-    throw new StsError(403, 'SignatureDoesNotMatch', "Credential should be scoped to correct service: 'sts'. ");
+    throw new StsError(
+      403,
+      'SignatureDoesNotMatch',
+      "Credential should be scoped to correct service: 'sts'. ",
+    );
   }
   const credential = account.findAccessKey(authorization.accessKeyId);
   const sessionToken = headerValue(request.headers, 'x-amz-security-token');
   // Unknown keys, and temporary keys without their session token (or long-term keys with one),
   // are all "invalid" to AWS.
   if (!credential || sessionToken !== credential.sessionToken) {
-    throw new StsError(403, 'InvalidClientTokenId', 'The security token included in the request is invalid.');
+    throw new StsError(
+      403,
+      'InvalidClientTokenId',
+      'The security token included in the request is invalid.',
+    );
   }
   if (credential.expiresAtMs !== undefined && now() >= credential.expiresAtMs) {
-    throw new StsError(403, 'ExpiredToken', 'The security token included in the request is expired');
+    throw new StsError(
+      403,
+      'ExpiredToken',
+      'The security token included in the request is expired',
+    );
   }
   if (!(await hasValidSignature(request, authorization, credential))) {
     throw new StsError(
@@ -97,7 +112,11 @@ async function handle(account: FakeAwsAccount, now: Clock, message: IncomingMess
   const action = params.get('Action');
   if (action === null) throw new StsError(400, 'MissingAction', 'Missing Action');
   if (action !== 'GetCallerIdentity' || (params.get('Version') ?? VERSION) !== VERSION) {
-    throw new StsError(400, 'InvalidAction', `Could not find operation ${action} for version ${params.get('Version') ?? VERSION}`);
+    throw new StsError(
+      400,
+      'InvalidAction',
+      `Could not find operation ${action} for version ${params.get('Version') ?? VERSION}`,
+    );
   }
   return callerIdentityAnswer(credential);
 }

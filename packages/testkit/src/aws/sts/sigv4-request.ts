@@ -21,7 +21,8 @@ export interface SigV4Authorization {
   readonly signature: string;
 }
 
-const AUTHORIZATION = /^AWS4-HMAC-SHA256\s+Credential=([^,\s]+),\s*SignedHeaders=([^,\s]+),\s*Signature=([0-9a-f]+)\s*$/;
+const AUTHORIZATION =
+  /^AWS4-HMAC-SHA256\s+Credential=([^,\s]+),\s*SignedHeaders=([^,\s]+),\s*Signature=([0-9a-f]+)\s*$/;
 
 /**
  * Parses the SigV4 Authorization header. No header is AWS's `MissingAuthenticationToken`; a
@@ -30,13 +31,22 @@ const AUTHORIZATION = /^AWS4-HMAC-SHA256\s+Credential=([^,\s]+),\s*SignedHeaders
 export function parseAuthorization(headers: IncomingHttpHeaders): SigV4Authorization {
   const header = headers.authorization;
   if (header === undefined || header === '') {
-    throw new StsError(403, 'MissingAuthenticationToken', 'Request is missing Authentication Token');
+    throw new StsError(
+      403,
+      'MissingAuthenticationToken',
+      'Request is missing Authentication Token',
+    );
   }
   const match = AUTHORIZATION.exec(header);
   const [, credential = '', signedHeaders = '', signature = ''] = match ?? [];
-  const [accessKeyId = '', date = '', region = '', service = '', terminator = ''] = credential.split('/');
+  const [accessKeyId = '', date = '', region = '', service = '', terminator = ''] =
+    credential.split('/');
   if (!match || terminator !== 'aws4_request' || !/^\d{8}$/.test(date)) {
-    throw new StsError(400, 'IncompleteSignature', `Authorization header requires 'Credential', 'SignedHeaders' and 'Signature' parameters. Authorization=${header.split(' ')[0] ?? ''}`);
+    throw new StsError(
+      400,
+      'IncompleteSignature',
+      `Authorization header requires 'Credential', 'SignedHeaders' and 'Signature' parameters. Authorization=${header.split(' ')[0] ?? ''}`,
+    );
   }
   return { accessKeyId, date, region, service, signedHeaders: signedHeaders.split(';'), signature };
 }
@@ -45,10 +55,16 @@ export function parseAuthorization(headers: IncomingHttpHeaders): SigV4Authoriza
 export function parseAmzDate(value: string | undefined): Date {
   const match = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/.exec(value ?? '');
   if (!match) {
-    throw new StsError(400, 'IncompleteSignature', 'Authorization header requires existence of either a \'X-Amz-Date\' or a \'Date\' header.');
+    throw new StsError(
+      400,
+      'IncompleteSignature',
+      "Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header.",
+    );
   }
   const [, year, month, day, hour, minute, second] = match.map(Number);
-  return new Date(Date.UTC(year ?? 0, (month ?? 1) - 1, day ?? 1, hour ?? 0, minute ?? 0, second ?? 0));
+  return new Date(
+    Date.UTC(year ?? 0, (month ?? 1) - 1, day ?? 1, hour ?? 0, minute ?? 0, second ?? 0),
+  );
 }
 
 /** Single header value as SigV4 canonicalizes repeated headers: joined with commas. */

@@ -35,7 +35,11 @@ export function errorAnswer(error: StsError): StsAnswer {
   return { status: error.status, body, requestId };
 }
 
-export function callerIdentityAnswer(identity: { arn: string; userId: string; account: string }): StsAnswer {
+export function callerIdentityAnswer(identity: {
+  arn: string;
+  userId: string;
+  account: string;
+}): StsAnswer {
   const requestId = randomUuid();
   const body =
     `<GetCallerIdentityResponse xmlns="${NAMESPACE}">\n` +
@@ -51,14 +55,9 @@ export function callerIdentityAnswer(identity: { arn: string; userId: string; ac
   return { status: 200, body, requestId };
 }
 
-const XML_ENTITIES: Readonly<Record<string, string>> = {
-  '<': '&lt;',
-  '>': '&gt;',
-  '&': '&amp;',
-  "'": '&apos;',
-  '"': '&quot;',
-};
+const XML_ENTITIES: Readonly<Record<string, string>> = { '<': '&lt;', '>': '&gt;', '&': '&amp;' };
 
+/** Text-node escaping: quotes stay literal, as in AWS's own messages (`scoped to ... 'sts'`). */
 function escapeXml(text: string): string {
-  return text.replace(/[<>&'"]/g, (char) => XML_ENTITIES[char] ?? char);
+  return text.replace(/[<>&]/g, (char) => XML_ENTITIES[char] ?? char);
 }

@@ -3,7 +3,12 @@ import { Sha256 } from '@aws-crypto/sha256-js';
 import { SignatureV4 } from '@smithy/signature-v4';
 import type { HttpRequest, QueryParameterBag } from '@smithy/types';
 import type { FakeAwsCredential } from '../fake-aws-account.js';
-import { headerValue, parseAmzDate, type ReceivedRequest, type SigV4Authorization } from './sigv4-request.js';
+import {
+  headerValue,
+  parseAmzDate,
+  type ReceivedRequest,
+  type SigV4Authorization,
+} from './sigv4-request.js';
 
 /**
  * Whether `request` carries a valid SigV4 signature by `credential`: the request is signed again
@@ -17,7 +22,8 @@ export async function hasValidSignature(
 ): Promise<boolean> {
   const claimedPayloadHash = headerValue(request.headers, 'x-amz-content-sha256');
   if (claimedPayloadHash !== undefined && claimedPayloadHash !== 'UNSIGNED-PAYLOAD') {
-    if (claimedPayloadHash !== createHash('sha256').update(request.body).digest('hex')) return false;
+    if (claimedPayloadHash !== createHash('sha256').update(request.body).digest('hex'))
+      return false;
   }
 
   const signed = new Set(authorization.signedHeaders);
@@ -51,9 +57,12 @@ export async function hasValidSignature(
     signingDate: parseAmzDate(headerValue(request.headers, 'x-amz-date')),
     signableHeaders: signed,
     // The signer adds the session token header itself; leave it out if the client did not sign it.
-    ...(!signed.has('x-amz-security-token') && { unsignableHeaders: new Set(['x-amz-security-token']) }),
+    ...(!signed.has('x-amz-security-token') && {
+      unsignableHeaders: new Set(['x-amz-security-token']),
+    }),
   });
-  const expected = /Signature=([0-9a-f]+)/.exec(String(resigned.headers['authorization']))?.[1] ?? '';
+  const expected =
+    /Signature=([0-9a-f]+)/.exec(String(resigned.headers['authorization']))?.[1] ?? '';
   return sameText(expected, authorization.signature);
 }
 

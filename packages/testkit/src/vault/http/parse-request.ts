@@ -4,6 +4,7 @@ import { randomUuid } from '../../util/random.js';
 import { badRequest, VaultError } from '../errors.js';
 import { parseGoBool } from '../fields.js';
 import type { Operation, VaultRequest } from '../logical.js';
+import { isRecord } from '../../util/is-record.js';
 
 /** The raw pieces of an HTTP request the Vault parser needs. */
 export interface RawRequest {
@@ -26,7 +27,9 @@ export interface RawRequest {
 export function parseVaultRequest(raw: RawRequest): VaultRequest {
   const operation = operationOf(raw);
   const path = operation === 'list' && !raw.path.endsWith('/') ? `${raw.path}/` : raw.path;
-  const data = ['read', 'list', 'delete'].includes(operation) ? queryData(raw.query) : bodyData(raw);
+  const data = ['read', 'list', 'delete'].includes(operation)
+    ? queryData(raw.query)
+    : bodyData(raw);
   return {
     id: randomUuid(),
     operation,
@@ -82,10 +85,12 @@ function bodyData(raw: RawRequest): Record<string, unknown> {
   } catch (error) {
     throw badRequest(`failed to parse JSON input: ${(error as Error).message}`);
   }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-    throw badRequest('failed to parse JSON input: json: cannot unmarshal into Go value of type map[string]interface {}');
+  if (!isRecord(parsed)) {
+    throw badRequest(
+      'failed to parse JSON input: json: cannot unmarshal into Go value of type map[string]interface {}',
+    );
   }
-  return parsed as Record<string, unknown>;
+  return parsed;
 }
 
 function clientTokenOf(headers: IncomingHttpHeaders): string {
@@ -100,6 +105,7 @@ function wrapTtlOf(headers: IncomingHttpHeaders): number {
   const header = headers['x-vault-wrap-ttl'];
   if (header === undefined || header === '') return 0;
   const seconds = parseDurationSeconds(Array.isArray(header) ? header[0] : header);
-  if (seconds === undefined || seconds < 0) throw badRequest('error parsing X-Vault-Wrap-TTL header');
+  if (seconds === undefined || seconds < 0)
+    throw badRequest('error parsing X-Vault-Wrap-TTL header');
   return seconds;
 }

@@ -1,6 +1,7 @@
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Clock } from '../../clock.js';
+import { ORIGINAL_METHOD_HEADER } from '../../net/list-method-shim.js';
 import { encodeGoJson } from '../../util/go-json.js';
 import type { HttpAnswer, VaultCore } from '../core.js';
 import { VaultError } from '../errors.js';
@@ -35,39 +36,67 @@ class BodyTooLarge extends Error {}
  */
 export function vaultHttpListener(options: VaultHttpOptions): RequestListener {
   const { faults } = options;
+  const inFlight = new WeakMap<object, Promise<void>>();
 
   return (request: IncomingMessage, response: ServerResponse): void => {
     const url = new URL(request.url ?? '/', 'http://fake-vault');
-    const method = request.method ?? 'GET';
+    const original = request.headers[ORIGINAL_METHOD_HEADER];
+    const method = typeof original === 'string' ? original : (request.method ?? 'GET');
+    // Go's server sends Content-Length for bodies this small (never chunked); so does the fake.
     const send = (answer: HttpAnswer, headers: Record<string, string> = {}): void => {
       options.requests.push({ method, path: url.pathname, status: answer.status });
-      const jsonHeaders = answer.body === undefined && answer.status !== 204 ? {} : { 'Content-Type': 'application/json' };
-      response.writeHead(answer.status, { ...jsonHeaders, 'Cache-Control': 'no-store', ...headers });
+      const framing =
+        answer.body === undefined
+          ? answer.status === 204
+            ? { 'Content-Type': 'application/json' }
+            : { 'Content-Length': '0' }
+          : {
+              'Content-Type': 'application/json',
+              'Content-Length': String(Buffer.byteLength(answer.body)),
+            };
+      response.writeHead(answer.status, { ...framing, 'Cache-Control': 'no-store', ...headers });
       response.end(answer.body);
     };
     const sendError = (error: VaultError): void =>
       send({ status: error.status, body: encodeGoJson({ errors: error.errors }) });
 
-    readBody(request, options.maxRequestBytes)
+    // Like Go's server, one request at a time per connection: a pipelined request is handled
+    // only once the one before it has been answered.
+    const previous = inFlight.get(request.socket) ?? Promise.resolve();
+    const current = previous
+      .then(() => readBody(request, options.maxRequestBytes))
       .then(async (body) => {
         if (faults.delayMs > 0) await sleep(faults.delayMs);
         send(...answer(url, method, request, body));
       })
       .catch((error: unknown) => {
-        if (error instanceof BodyTooLarge) sendError(new VaultError(413, ['http: request body too large']));
+        if (error instanceof BodyTooLarge)
+          sendError(new VaultError(413, ['http: request body too large']));
         else if (error instanceof VaultError) sendError(error);
         else {
           sendError(new VaultError(500, ['internal error']));
-          throw error;
+          process.emitWarning(`fake Vault: ${String(error)}`);
         }
-      })
-      .catch((error: unknown) => process.emitWarning(`fake Vault: ${String(error)}`));
+      });
+    inFlight.set(request.socket, current);
   };
 
-  function answer(url: URL, method: string, request: IncomingMessage, body: string): [HttpAnswer, Record<string, string>?] {
-    if (!url.pathname.startsWith('/v1/')) return [{ status: 404, body: '404 page not found\n' }, { 'Content-Type': 'text/plain; charset=utf-8' }];
+  function answer(
+    url: URL,
+    method: string,
+    request: IncomingMessage,
+    body: string,
+  ): [HttpAnswer, Record<string, string>?] {
+    if (!url.pathname.startsWith('/v1/'))
+      return [
+        { status: 404, body: '404 page not found\n' },
+        { 'Content-Type': 'text/plain; charset=utf-8' },
+      ];
     const path = decodePath(url.pathname.slice('/v1/'.length));
-    const node: NodeState = { sealed: faults.sealed, standby: faults.standbyRedirectTo !== undefined };
+    const node: NodeState = {
+      sealed: faults.sealed,
+      standby: faults.standbyRedirectTo !== undefined,
+    };
 
     if (path === 'sys/health' && (method === 'GET' || method === 'HEAD')) {
       const health = answerHealth(url.searchParams, node, options.identity, options.now());

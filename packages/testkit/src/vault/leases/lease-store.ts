@@ -50,7 +50,12 @@ export class LeaseStore {
    * Registers a backend's secret as request_handling.go does: TTL 0 takes the mount default, then
    * the TTL is capped by the secret's max and the mount's max.
    */
-  register(requestPath: string, tokenId: string, mount: MountEntry, secret: SecretLease): LeaseView {
+  register(
+    requestPath: string,
+    tokenId: string,
+    mount: MountEntry,
+    secret: SecretLease,
+  ): LeaseView {
     let maxTtl = this.mounts.maxLeaseTtl(mount);
     if (secret.maxTtlSeconds > 0 && secret.maxTtlSeconds < maxTtl) maxTtl = secret.maxTtlSeconds;
     const ttl = Math.min(secret.ttlSeconds || this.mounts.defaultLeaseTtl(mount), maxTtl);
@@ -116,15 +121,18 @@ export class LeaseStore {
   }
 
   revokeByToken(tokenId: string): void {
-    for (const lease of [...this.leases.values()]) if (lease.tokenId === tokenId) this.revoke(lease);
+    for (const lease of [...this.leases.values()])
+      if (lease.tokenId === tokenId) this.revoke(lease);
   }
 
   /** `sys/leases/revoke-prefix` and unmounting: every lease whose id starts with `prefix`. */
   revokePrefix(prefix: string): void {
-    for (const lease of [...this.leases.values()]) if (lease.id.startsWith(prefix)) this.revoke(lease);
+    for (const lease of [...this.leases.values()])
+      if (lease.id.startsWith(prefix)) this.revoke(lease);
   }
 
   expireDue(): void {
-    for (const lease of [...this.leases.values()]) if (this.now() > lease.expireTimeMs) this.revoke(lease);
+    for (const lease of [...this.leases.values()])
+      if (this.now() > lease.expireTimeMs) this.revoke(lease);
   }
 }

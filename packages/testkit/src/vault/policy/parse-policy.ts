@@ -1,5 +1,6 @@
 import { badRequest } from '../errors.js';
 import { HclObject, HclSyntaxError, parseHcl } from './hcl.js';
+import { isRecord } from '../../util/is-record.js';
 
 export const CAPABILITIES = [
   'create',
@@ -39,7 +40,11 @@ export function parsePolicy(text: string): PathRule[] {
     const blocks = text.trimStart().startsWith('{') ? jsonPathBlocks(text) : hclPathBlocks(text);
     return blocks.map(([path, body]) => ({ path, capabilities: capabilitiesOf(path, body) }));
   } catch (error) {
-    if (error instanceof HclSyntaxError || error instanceof SyntaxError || error instanceof PolicyError) {
+    if (
+      error instanceof HclSyntaxError ||
+      error instanceof SyntaxError ||
+      error instanceof PolicyError
+    ) {
       throw badRequest(`failed to parse policy: ${error.message}`);
     }
     throw error;
@@ -57,7 +62,12 @@ function hclPathBlocks(text: string): Array<[string, RuleBody]> {
     if (path === undefined || !(item.value instanceof HclObject)) {
       throw new PolicyError('path blocks need a path and a body');
     }
-    return [[path, new Map(item.value.items.map((attribute) => [attribute.keys.join('.'), attribute.value]))]];
+    return [
+      [
+        path,
+        new Map(item.value.items.map((attribute) => [attribute.keys.join('.'), attribute.value])),
+      ],
+    ];
   });
 }
 
@@ -67,31 +77,37 @@ function jsonPathBlocks(text: string): Array<[string, RuleBody]> {
   if (paths === undefined) return [];
   if (!isRecord(paths)) throw new PolicyError('"path" must be an object');
   return Object.entries(paths).map(([path, body]) => {
-    if (!isRecord(body)) throw new PolicyError(`path ${JSON.stringify(path)}: body must be an object`);
+    if (!isRecord(body))
+      throw new PolicyError(`path ${JSON.stringify(path)}: body must be an object`);
     return [path, new Map(Object.entries(body))];
   });
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 function capabilitiesOf(path: string, body: RuleBody): Set<Capability> {
   if (/\*./.test(path)) {
-    throw new PolicyError(`path ${JSON.stringify(path)}: invalid use of wildcards ('*' is only permitted as the last character)`);
+    throw new PolicyError(
+      `path ${JSON.stringify(path)}: invalid use of wildcards ('*' is only permitted as the last character)`,
+    );
   }
   const capabilities = new Set<Capability>();
   const legacy = body.get('policy');
   if (typeof legacy === 'string') {
     const expanded = LEGACY_POLICY[legacy];
-    if (!expanded) throw new PolicyError(`path ${JSON.stringify(path)}: invalid policy ${JSON.stringify(legacy)}`);
+    if (!expanded)
+      throw new PolicyError(
+        `path ${JSON.stringify(path)}: invalid policy ${JSON.stringify(legacy)}`,
+      );
     expanded.forEach((capability) => capabilities.add(capability));
   }
   const listed = body.get('capabilities') ?? [];
-  if (!Array.isArray(listed)) throw new PolicyError(`path ${JSON.stringify(path)}: capabilities must be a list`);
+  if (!Array.isArray(listed))
+    throw new PolicyError(`path ${JSON.stringify(path)}: capabilities must be a list`);
   for (const name of listed) {
     const capability = CAPABILITIES.find((known) => known === name);
-    if (!capability) throw new PolicyError(`path ${JSON.stringify(path)}: invalid capability ${JSON.stringify(name)}`);
+    if (!capability)
+      throw new PolicyError(
+        `path ${JSON.stringify(path)}: invalid capability ${JSON.stringify(name)}`,
+      );
     capabilities.add(capability);
   }
   return capabilities;

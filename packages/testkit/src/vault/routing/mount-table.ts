@@ -79,9 +79,8 @@ export class MountTable {
     return this.entries.get(withTrailingSlash(path));
   }
 
-  /** Every mount whose path starts with `prefix` (`auth/` for auth methods). */
-  list(prefix: string): MountEntry[] {
-    return [...this.entries.values()].filter((entry) => entry.path.startsWith(prefix));
+  all(): MountEntry[] {
+    return [...this.entries.values()];
   }
 
   /**

@@ -21,7 +21,12 @@ export interface HealthAnswer {
  * status chosen by the node's state and the `*code` / `standbyok` query parameters, the body in
  * `HealthResponse` field order (cluster name/id omitted while sealed).
  */
-export function answerHealth(query: URLSearchParams, node: NodeState, identity: ServerIdentity, nowMs: number): HealthAnswer {
+export function answerHealth(
+  query: URLSearchParams,
+  node: NodeState,
+  identity: ServerIdentity,
+  nowMs: number,
+): HealthAnswer {
   const standbyOk = readBoolParam(query, 'standbyok');
   const code = (name: string, fallback: number): number => {
     const text = query.get(name);
@@ -90,7 +95,9 @@ function readBoolParam(query: URLSearchParams, name: string): boolean {
   if (text === null) return false;
   const parsed = parseGoBool(text);
   if (parsed === undefined) {
-    throw badRequest(`bad value for ${name} parameter: strconv.ParseBool: parsing ${JSON.stringify(text)}: invalid syntax`);
+    throw badRequest(
+      `bad value for ${name} parameter: strconv.ParseBool: parsing ${JSON.stringify(text)}: invalid syntax`,
+    );
   }
   return parsed;
 }

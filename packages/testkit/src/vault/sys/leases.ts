@@ -12,13 +12,17 @@ import type { Clock } from '../../clock.js';
  */
 export function leaseRoutes(leases: LeaseStore, now: Clock): Route[] {
   const leaseIdOf = (context: HandlerContext): string => {
-    const leaseId = readString(context.request.data, 'lease_id') || (context.params['suffix'] ?? '');
+    const leaseId =
+      readString(context.request.data, 'lease_id') || (context.params['suffix'] ?? '');
     if (leaseId === '') throw badRequest('lease_id must be specified');
     return leaseId;
   };
 
   const renew: Handler = (context) => {
-    const { lease, warnings } = leases.renew(leaseIdOf(context), readDuration(context.request.data, 'increment'));
+    const { lease, warnings } = leases.renew(
+      leaseIdOf(context),
+      readDuration(context.request.data, 'increment'),
+    );
     return { data: null, lease, warnings };
   };
 
@@ -26,7 +30,9 @@ export function leaseRoutes(leases: LeaseStore, now: Clock): Route[] {
   const revoke: Handler = (context) => {
     const lease = leases.find(leaseIdOf(context));
     if (lease) leases.revoke(lease);
-    return readBool(context.request.data, 'sync', true) ? undefined : { data: null, statusCode: 202 };
+    return readBool(context.request.data, 'sync', true)
+      ? undefined
+      : { data: null, statusCode: 202 };
   };
 
   const lookup: Handler = (context) => {
@@ -55,11 +61,15 @@ export function leaseRoutes(leases: LeaseStore, now: Clock): Route[] {
       route(`${path}/*suffix`, { write: revoke }),
     ]),
     route('leases/lookup', { write: lookup }),
-    route('leases/revoke-prefix/*prefix', {
-      write: (context) => {
-        leases.revokePrefix(context.params['prefix'] ?? '');
-        return undefined;
+    route(
+      'leases/revoke-prefix/*prefix',
+      {
+        write: (context) => {
+          leases.revokePrefix(context.params['prefix'] ?? '');
+          return undefined;
+        },
       },
-    }, { sudo: true }),
+      { sudo: true },
+    ),
   ];
 }

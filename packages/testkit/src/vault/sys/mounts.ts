@@ -13,61 +13,89 @@ import type { MountKind, VaultServices } from '../services.js';
 export function mountRoutes(services: VaultServices, kind: MountKind): Route[] {
   const segment = kind === 'auth' ? 'auth' : 'mounts';
   const fullPath = (path: string): string => (kind === 'auth' ? `auth/${path}` : path);
-  const userMounts = (): MountEntry[] =>
-    kind === 'auth'
-      ? services.mounts.list('auth/')
-      : services.mounts.list('').filter((entry) => !entry.path.startsWith('auth/'));
-  const existing = (context: HandlerContext): MountEntry => {
+  const isOfKind = (entry: MountEntry): boolean =>
+    (kind === 'auth') === entry.path.startsWith('auth/');
+  const named = (context: HandlerContext): MountEntry | undefined => {
     const entry = services.mounts.get(fullPath(context.params['path'] ?? ''));
-    if (!entry || (kind === 'secret' && entry.path.startsWith('auth/'))) throw notFound();
+    return entry && isOfKind(entry) ? entry : undefined;
+  };
+  const existing = (context: HandlerContext): MountEntry => {
+    const entry = named(context);
+    if (!entry) throw notFound();
     return entry;
   };
   const sudo = kind === 'auth';
 
   return [
-    route(`${segment}/*path/tune`, {
-      read: (context) => ({ data: tuneView(services, existing(context)) }),
-      write: (context) => {
-        const entry = existing(context);
-        const data = context.request.data;
-        entry.tuning.defaultLeaseTtlSeconds = readDuration(data, 'default_lease_ttl', entry.tuning.defaultLeaseTtlSeconds);
-        entry.tuning.maxLeaseTtlSeconds = readDuration(data, 'max_lease_ttl', entry.tuning.maxLeaseTtlSeconds);
-        return undefined;
+    route(
+      `${segment}/*path/tune`,
+      {
+        read: (context) => ({ data: tuneView(services, existing(context)) }),
+        write: (context) => {
+          const entry = existing(context);
+          const data = context.request.data;
+          entry.tuning.defaultLeaseTtlSeconds = readDuration(
+            data,
+            'default_lease_ttl',
+            entry.tuning.defaultLeaseTtlSeconds,
+          );
+          entry.tuning.maxLeaseTtlSeconds = readDuration(
+            data,
+            'max_lease_ttl',
+            entry.tuning.maxLeaseTtlSeconds,
+          );
+          return undefined;
+        },
       },
-    }, { sudo }),
+      { sudo },
+    ),
     route(segment, {
       read: () => ({
         data: Object.fromEntries(
-          userMounts().map((entry) => [pathUnder(kind, entry), mountView(entry, services.identity.version)]),
+          services.mounts
+            .all()
+            .filter(isOfKind)
+            .map((entry) => [pathUnder(kind, entry), mountView(entry, services.identity.version)]),
         ),
       }),
     }),
-    route(`${segment}/*path`, {
-      read: (context) => ({ data: mountView(existing(context), services.identity.version) }),
-      write: (context) => {
-        enable(services, kind, fullPath(context.params['path'] ?? ''), context.request.data);
-        return undefined;
+    route(
+      `${segment}/*path`,
+      {
+        read: (context) => ({ data: mountView(existing(context), services.identity.version) }),
+        write: (context) => {
+          enable(services, kind, fullPath(context.params['path'] ?? ''), context.request.data);
+          return undefined;
+        },
+        delete: (context) => {
+          const entry = named(context);
+          if (entry) {
+            // Leases issued under the mount die with it (unmount revokes by prefix).
+            services.leases.revokePrefix(entry.path);
+            services.mounts.unmount(entry.path);
+          }
+          return undefined;
+        },
       },
-      delete: (context) => {
-        const entry = services.mounts.get(fullPath(context.params['path'] ?? ''));
-        if (entry && (kind === 'auth') === entry.path.startsWith('auth/')) {
-          // Leases issued under the mount die with it (unmount revokes by prefix).
-          services.leases.revokePrefix(entry.path);
-          services.mounts.unmount(entry.path);
-        }
-        return undefined;
-      },
-    }, { sudo }),
+      { sudo },
+    ),
   ];
 }
 
-function enable(services: VaultServices, kind: MountKind, path: string, data: Readonly<Record<string, unknown>>): void {
+function enable(
+  services: VaultServices,
+  kind: MountKind,
+  path: string,
+  data: Readonly<Record<string, unknown>>,
+): void {
   const type = readString(data, 'type');
   if (type === '') throw badRequest('backend type must be specified as a string');
-  if (services.mounts.get(path)) throw badRequest(`path is already in use at ${path.endsWith('/') ? path : `${path}/`}`);
+  if (services.mounts.get(path))
+    throw badRequest(`path is already in use at ${path.endsWith('/') ? path : `${path}/`}`);
   const options = readStringMap(data, 'options');
   // `kv-v2` is the shorthand for `kv` with options.version=2 (what `vault secrets enable kv-v2` sends).
-  const [engineType, engineOptions] = type === 'kv-v2' ? ['kv', { ...options, version: '2' }] : [type, options];
+  const [engineType, engineOptions] =
+    type === 'kv-v2' ? ['kv', { ...options, version: '2' }] : [type, options];
   const backend = services.createBackend(kind, engineType, engineOptions);
   if (!backend) throw badRequest(`plugin not found in the catalog: ${type}`);
   const config = readStringMap(data, 'config');

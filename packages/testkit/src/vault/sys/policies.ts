@@ -16,12 +16,14 @@ export function policyRoutes(policies: PolicyStore): Route[] {
     policies.write(context.params['name'] ?? '', readString(data, field));
     return undefined;
   };
-  const read = (textField: 'policy' | 'rules') => (context: HandlerContext): LogicalResponse => {
-    const name = (context.params['name'] ?? '').trim().toLowerCase();
-    const text = policies.read(name);
-    if (text === undefined) throw notFound();
-    return { data: { name, [textField]: text } };
-  };
+  const read =
+    (textField: 'policy' | 'rules') =>
+    (context: HandlerContext): LogicalResponse => {
+      const name = (context.params['name'] ?? '').trim().toLowerCase();
+      const text = policies.read(name);
+      if (text === undefined) throw notFound();
+      return { data: { name, [textField]: text } };
+    };
   const remove = (context: HandlerContext): undefined => {
     policies.delete(context.params['name'] ?? '');
     return undefined;

@@ -12,11 +12,16 @@ import type { ResponseWrapper } from '../wrapping/response-wrapper.js';
  * not exist`) before these run.
  */
 export function wrappingRoutes(wrapper: ResponseWrapper, tokens: TokenStore): Route[] {
-  const wrappingTokenOf = (context: HandlerContext): { token: TokenEntry; wrapped: WrappedResponse } => {
-    const id = wrapper.candidateToken(context.request);
-    // First-party unwrap: the client token is the wrapping token; its only use was spent on this
-    // request, so it is taken from the request rather than looked up again.
-    const token = context.token?.id === id ? context.token : wrapper.find(id);
+  const wrappingTokenOf = (
+    context: HandlerContext,
+  ): { token: TokenEntry; wrapped: WrappedResponse } => {
+    // First-party (no `token` in the body): the client token is the wrapping token, and its only
+    // use was spent on this very request. Third-party: the body's token must still be live, so a
+    // token sent in both places is burnt by the header and then not found (reference §2.3).
+    const firstParty = context.request.data['token'] === undefined;
+    const token = firstParty
+      ? context.token
+      : wrapper.find(wrapper.candidateToken(context.request));
     const wrapped = token?.wrappedResponse;
     if (!token || !wrapped) throw invalidWrappingToken();
     return { token, wrapped };

@@ -53,7 +53,9 @@ export function tokenBackend(tokens: TokenStore, now: Clock): Backend {
   return {
     routes: [
       route('create', { write: (context) => createToken(tokens, caller(context), context, false) }),
-      route('create-orphan', { write: (context) => createToken(tokens, caller(context), context, true) }),
+      route('create-orphan', {
+        write: (context) => createToken(tokens, caller(context), context, true),
+      }),
       route('lookup-self', { read: lookupSelf, write: lookupSelf }),
       route('lookup', {
         write: (context) => {
@@ -69,7 +71,9 @@ export function tokenBackend(tokens: TokenStore, now: Clock): Backend {
       route('renew', { write: (context) => renew(byId(context), context) }),
       route('revoke-self', { write: (context) => revoke(caller(context)) }),
       // Revoking an unknown token answers 204 too (Vault does not reveal whether it existed).
-      route('revoke', { write: (context) => revoke(tokens.find(readString(context.request.data, 'token'))) }),
+      route('revoke', {
+        write: (context) => revoke(tokens.find(readString(context.request.data, 'token'))),
+      }),
       route('revoke-accessor', { write: (context) => revoke(byAccessor(context)) }),
     ],
   };
@@ -80,11 +84,17 @@ export function tokenBackend(tokens: TokenStore, now: Clock): Backend {
  * parent may only hand out a subset of its own, the display name becomes `token-<name>`.
  * Options that need root in Vault (`id`, `no_parent`, `period`) are refused for other callers.
  */
-function createToken(tokens: TokenStore, parent: TokenEntry, context: HandlerContext, orphanPath: boolean): LogicalResponse {
+function createToken(
+  tokens: TokenStore,
+  parent: TokenEntry,
+  context: HandlerContext,
+  orphanPath: boolean,
+): LogicalResponse {
   const data = context.request.data;
   const parentIsRoot = parent.policies.includes('root');
   const requireRoot = (field: string, what: string): void => {
-    if (has(data, field) && !parentIsRoot) throw badRequest(`root or sudo privileges required to ${what}`);
+    if (has(data, field) && !parentIsRoot)
+      throw badRequest(`root or sudo privileges required to ${what}`);
   };
   requireRoot('id', 'specify token id');
   requireRoot('no_parent', 'create orphan token');
@@ -95,9 +105,11 @@ function createToken(tokens: TokenStore, parent: TokenEntry, context: HandlerCon
 
   const requested = has(data, 'policies') ? readStringList(data, 'policies') : parent.policies;
   const noDefaultPolicy = readBool(data, 'no_default_policy', false);
-  if (requested.includes('response-wrapping')) throw badRequest('cannot assign policy "response-wrapping"');
+  if (requested.includes('response-wrapping'))
+    throw badRequest('cannot assign policy "response-wrapping"');
   if (!parentIsRoot) {
-    if (requested.includes('root')) throw badRequest('root tokens may not be created without parent token being root');
+    if (requested.includes('root'))
+      throw badRequest('root tokens may not be created without parent token being root');
     const allowed = new Set(parent.policies);
     if (!sanitizePolicies(requested, false).every((name) => allowed.has(name))) {
       throw badRequest('child policies must be subset of parent');
@@ -112,7 +124,10 @@ function createToken(tokens: TokenStore, parent: TokenEntry, context: HandlerCon
     policies: requested,
     noDefaultPolicy,
     meta: has(data, 'meta') ? readStringMap(data, 'meta') : null,
-    displayName: displayName === '' ? 'token' : `token-${displayName}`.replace(/[^a-zA-Z0-9-]/g, '-').replace(/-$/, ''),
+    displayName:
+      displayName === ''
+        ? 'token'
+        : `token-${displayName}`.replace(/[^a-zA-Z0-9-]/g, '-').replace(/-$/, ''),
     numUses: readInt(data, 'num_uses'),
     ...(orphan ? {} : { parent, entityId: parent.entityId }),
     ttlSeconds: readDuration(data, 'ttl', readDuration(data, 'lease')),

@@ -9,7 +9,11 @@ import type { TokenEntry } from './token-entry.js';
  * fields only when they apply. `identity_policies` appears in Vault only when non-empty; this
  * fake has no identity policies.
  */
-export function tokenLookupData(token: TokenEntry, now: Clock, { hideId = false } = {}): Record<string, unknown> {
+export function tokenLookupData(
+  token: TokenEntry,
+  now: Clock,
+  { hideId = false } = {},
+): Record<string, unknown> {
   const nowMs = now();
   const expires = token.expireTimeMs !== 0;
   return {

@@ -59,7 +59,20 @@ export class TokenStore {
 
   /** The root token (`vault server -dev`): policy `root`, no TTL, path `auth/token/root`. */
   issueRoot(id: string, mount: MountEntry): TokenEntry {
-    return this.store(this.newEntry({ mount, path: 'auth/token/root', policies: ['root'], displayName: 'root', id, renewable: false }, 0, 0));
+    return this.store(
+      this.newEntry(
+        {
+          mount,
+          path: 'auth/token/root',
+          policies: ['root'],
+          displayName: 'root',
+          id,
+          renewable: false,
+        },
+        0,
+        0,
+      ),
+    );
   }
 
   /**
@@ -83,7 +96,9 @@ export class TokenStore {
       defaultLeaseTtl: this.mounts.defaultLeaseTtl(grant.mount),
       maxLeaseTtl: this.mounts.maxLeaseTtl(grant.mount),
     });
-    const token = this.store(this.newEntry({ ...grant, policies }, ttlSeconds, this.now() + ttlSeconds * 1000));
+    const token = this.store(
+      this.newEntry({ ...grant, policies }, ttlSeconds, this.now() + ttlSeconds * 1000),
+    );
     return { auth: { token, ttlSeconds }, warnings };
   }
 

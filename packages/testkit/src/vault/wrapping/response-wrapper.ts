@@ -80,13 +80,15 @@ export class ResponseWrapper {
   candidateToken(request: VaultRequest): string {
     const bodyToken = request.data['token'];
     if (bodyToken === undefined || bodyToken === null) {
-      if (request.clientToken === '') throw badRequest('error validating wrapping token: token is empty');
+      if (request.clientToken === '')
+        throw badRequest('error validating wrapping token: token is empty');
       return request.clientToken;
     }
     if (typeof bodyToken !== 'string') {
       throw badRequest('error validating wrapping token: could not decode token in request body');
     }
-    if (bodyToken === '') throw badRequest('error validating wrapping token: empty token in request body');
+    if (bodyToken === '')
+      throw badRequest('error validating wrapping token: empty token in request body');
     return bodyToken;
   }
 }

@@ -9,6 +9,7 @@ import type { Backend, MountEntry, MountTable } from '../../routing/mount-table.
 import { route } from '../../routing/route.js';
 import type { TokenStore } from '../../tokens/token-store.js';
 import { type AppRole, roleView, type SecretIdEntry, writeRole } from './approle-role.js';
+import { isRecord } from '../../../util/is-record.js';
 
 /**
  * The AppRole auth method (builtin/credential/approle; reference §2.1–2.3): role CRUD,
@@ -88,7 +89,9 @@ export function approleBackend(tokens: TokenStore, mounts: MountTable, now: Cloc
     const remote = context.request.remoteAddress;
     if (role.secretIdBoundCidrs.length > 0 && !addressInCidrs(remote, role.secretIdBoundCidrs)) {
       // path_login.go formats the (nil) CIDR error into the message.
-      throw badRequest(`source address ${JSON.stringify(remote)} unauthorized by CIDR restrictions on the role: <nil>`);
+      throw badRequest(
+        `source address ${JSON.stringify(remote)} unauthorized by CIDR restrictions on the role: <nil>`,
+      );
     }
 
     let metadata: Readonly<Record<string, string>> = {};
@@ -98,7 +101,9 @@ export function approleBackend(tokens: TokenStore, mounts: MountTable, now: Cloc
       const entry = liveSecretId(role, secretId);
       if (!entry) throw badRequest('invalid role or secret ID');
       if (entry.cidrList.length > 0 && !addressInCidrs(remote, entry.cidrList)) {
-        throw badRequest(`source address ${JSON.stringify(remote)} unauthorized through CIDR restrictions on the secret ID`);
+        throw badRequest(
+          `source address ${JSON.stringify(remote)} unauthorized through CIDR restrictions on the secret ID`,
+        );
       }
       // The last use deletes the secret_id, and that login still succeeds.
       if (entry.numUses === 1) role.secretIds.delete(secretId);
@@ -127,7 +132,8 @@ export function approleBackend(tokens: TokenStore, mounts: MountTable, now: Cloc
       // pathLoginRenew re-reads the role: its current token_ttl/max_ttl/period apply.
       renewalTerms: () => {
         const current = roles.get(role.name);
-        if (!current) throw internalError(`role ${JSON.stringify(role.name)} does not exist during renewal`);
+        if (!current)
+          throw internalError(`role ${JSON.stringify(role.name)} does not exist during renewal`);
         return {
           ttlSeconds: current.tokenTtlSeconds,
           maxTtlSeconds: current.tokenMaxTtlSeconds,
@@ -179,7 +185,9 @@ export function approleBackend(tokens: TokenStore, mounts: MountTable, now: Cloc
       route('role/:role_name/secret-id', {
         write: (context) => issueSecretId(context, randomUuid()),
         list: (context) => {
-          const accessors = [...roleOf(context).secretIds.values()].filter(isLive).map((entry) => entry.accessor);
+          const accessors = [...roleOf(context).secretIds.values()]
+            .filter(isLive)
+            .map((entry) => entry.accessor);
           if (accessors.length === 0) throw notFound();
           return { data: { keys: accessors.sort() } };
         },
@@ -223,7 +231,7 @@ function parseMetadata(value: unknown): Record<string, string> {
       throw badRequest(`failed to parse metadata: ${(error as Error).message}`);
     }
   }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+  if (!isRecord(parsed)) {
     throw badRequest('failed to parse metadata: expected a JSON object');
   }
   return Object.fromEntries(Object.entries(parsed).map(([key, item]) => [key, String(item)]));
@@ -234,7 +242,8 @@ function secretIdView(entry: SecretIdEntry): Record<string, unknown> {
   return {
     cidr_list: entry.cidrList,
     creation_time: formatGoTime(entry.creationTimeMs),
-    expiration_time: entry.expirationTimeMs === 0 ? GO_ZERO_TIME : formatGoTime(entry.expirationTimeMs),
+    expiration_time:
+      entry.expirationTimeMs === 0 ? GO_ZERO_TIME : formatGoTime(entry.expirationTimeMs),
     last_updated_time: formatGoTime(entry.lastUpdatedTimeMs),
     metadata: entry.metadata,
     secret_id_accessor: entry.accessor,

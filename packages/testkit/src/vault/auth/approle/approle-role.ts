@@ -1,6 +1,14 @@
 import { randomUuid } from '../../../util/random.js';
 import { badRequest } from '../../errors.js';
-import { type Fields, has, readBool, readDuration, readInt, readString, readStringList } from '../../fields.js';
+import {
+  type Fields,
+  has,
+  readBool,
+  readDuration,
+  readInt,
+  readString,
+  readStringList,
+} from '../../fields.js';
 
 /** A secret_id issued for a role (builtin/credential/approle secretIDStorageEntry). */
 export interface SecretIdEntry {
@@ -64,7 +72,9 @@ export function writeRole(name: string, existing: AppRole | undefined, data: Fie
   };
   if (existing && has(data, 'role_id')) role.roleId = readString(data, 'role_id');
   role.bindSecretId = readBool(data, 'bind_secret_id', role.bindSecretId);
-  const cidrField = has(data, 'secret_id_bound_cidrs') ? 'secret_id_bound_cidrs' : 'bound_cidr_list';
+  const cidrField = has(data, 'secret_id_bound_cidrs')
+    ? 'secret_id_bound_cidrs'
+    : 'bound_cidr_list';
   if (has(data, cidrField)) role.secretIdBoundCidrs = readStringList(data, cidrField);
   role.secretIdNumUses = readInt(data, 'secret_id_num_uses', role.secretIdNumUses);
   role.secretIdTtlSeconds = readDuration(data, 'secret_id_ttl', role.secretIdTtlSeconds);
@@ -72,8 +82,13 @@ export function writeRole(name: string, existing: AppRole | undefined, data: Fie
   role.tokenMaxTtlSeconds = readDuration(data, 'token_max_ttl', role.tokenMaxTtlSeconds);
   const policyField = has(data, 'token_policies') ? 'token_policies' : 'policies';
   if (has(data, policyField)) role.tokenPolicies = readStringList(data, policyField);
-  if (has(data, 'token_bound_cidrs')) role.tokenBoundCidrs = readStringList(data, 'token_bound_cidrs');
-  role.tokenExplicitMaxTtlSeconds = readDuration(data, 'token_explicit_max_ttl', role.tokenExplicitMaxTtlSeconds);
+  if (has(data, 'token_bound_cidrs'))
+    role.tokenBoundCidrs = readStringList(data, 'token_bound_cidrs');
+  role.tokenExplicitMaxTtlSeconds = readDuration(
+    data,
+    'token_explicit_max_ttl',
+    role.tokenExplicitMaxTtlSeconds,
+  );
   role.tokenNoDefaultPolicy = readBool(data, 'token_no_default_policy', role.tokenNoDefaultPolicy);
   role.tokenNumUses = readInt(data, 'token_num_uses', role.tokenNumUses);
   const periodField = has(data, 'token_period') ? 'token_period' : 'period';
@@ -87,7 +102,11 @@ export function writeRole(name: string, existing: AppRole | undefined, data: Fie
   if (role.tokenMaxTtlSeconds > 0 && role.tokenTtlSeconds > role.tokenMaxTtlSeconds) {
     throw badRequest('token_ttl should not be greater than token_max_ttl');
   }
-  if (!role.bindSecretId && role.secretIdBoundCidrs.length === 0 && role.tokenBoundCidrs.length === 0) {
+  if (
+    !role.bindSecretId &&
+    role.secretIdBoundCidrs.length === 0 &&
+    role.tokenBoundCidrs.length === 0
+  ) {
     throw badRequest('at least one constraint should be enabled on the role');
   }
   return role;

@@ -1,4 +1,8 @@
-import { AwsApiError, type FakeAwsAccount, type FakeAwsCredential } from '../../../aws/fake-aws-account.js';
+import {
+  AwsApiError,
+  type FakeAwsAccount,
+  type FakeAwsCredential,
+} from '../../../aws/fake-aws-account.js';
 import type { Clock } from '../../../clock.js';
 import { formatGoDuration, parseDurationSeconds } from '../../../util/go-duration.js';
 import { unixSeconds } from '../../../util/go-time.js';
@@ -50,12 +54,19 @@ export function awsBackend(options: AwsEngineOptions): Backend {
         const userName = iamUsername(displayName, name, unixSeconds(now()));
         const key = account.createUserAccessKey(userName, role.userPath || '/');
         return {
-          data: { access_key: key.accessKeyId, secret_key: key.secretAccessKey, ...tokenFields(null) },
+          data: {
+            access_key: key.accessKeyId,
+            secret_key: key.secretAccessKey,
+            ...tokenFields(null),
+          },
           secret: {
             ttlSeconds: leaseConfig?.lease ?? 0,
             maxTtlSeconds: leaseConfig?.leaseMax ?? 0,
             renewable: true,
-            renew: () => ({ ttlSeconds: leaseConfig?.lease ?? 0, maxTtlSeconds: leaseConfig?.leaseMax ?? 0 }),
+            renew: () => ({
+              ttlSeconds: leaseConfig?.lease ?? 0,
+              maxTtlSeconds: leaseConfig?.leaseMax ?? 0,
+            }),
             // Revoking the lease deletes the IAM user and its keys.
             revoke: () => account.deleteUser(userName),
           },
@@ -72,13 +83,25 @@ export function awsBackend(options: AwsEngineOptions): Backend {
       }
       case 'federation_token': {
         if (role.policyDocument === '' && role.policyArns.length === 0) {
-          throw badRequest('must specify at least one of policy_arns or policy_document with federation_token credential_type');
+          throw badRequest(
+            'must specify at least one of policy_arns or policy_document with federation_token credential_type',
+          );
         }
         const federated = stsUsername(unixSeconds(now()));
-        return stsAnswer(role, callAws('Error generating STS keys', () => account.getFederationToken(federated, ttl)), {});
+        return stsAnswer(
+          role,
+          callAws('Error generating STS keys', () => account.getFederationToken(federated, ttl)),
+          {},
+        );
       }
       case 'session_token':
-        return stsAnswer(role, callAws('Error generating STS keys', () => account.getSessionToken(ROOT_CONFIG_USER, ttl)), {});
+        return stsAnswer(
+          role,
+          callAws('Error generating STS keys', () =>
+            account.getSessionToken(ROOT_CONFIG_USER, ttl),
+          ),
+          {},
+        );
       default:
         throw badRequest(`unknown credential_type: ${JSON.stringify(role.credentialType)}`);
     }
@@ -91,7 +114,11 @@ export function awsBackend(options: AwsEngineOptions): Backend {
    * STS credentials: not renewable, lease = time to expiration; with `no_lease` no lease at all
    * and the remaining seconds in `ttl` instead.
    */
-  const stsAnswer = (role: AwsRole, key: FakeAwsCredential, extra: Record<string, string>): LogicalResponse => {
+  const stsAnswer = (
+    role: AwsRole,
+    key: FakeAwsCredential,
+    extra: Record<string, string>,
+  ): LogicalResponse => {
     const ttl = Math.round(((key.expiresAtMs ?? now()) - now()) / 1000);
     const data = {
       access_key: key.accessKeyId,
@@ -107,7 +134,11 @@ export function awsBackend(options: AwsEngineOptions): Backend {
     routes: [
       route('config/root', {
         // Vault never reads the secret key back.
-        read: () => ({ data: Object.fromEntries(Object.entries(rootConfig).filter(([key]) => key !== 'secret_key')) }),
+        read: () => ({
+          data: Object.fromEntries(
+            Object.entries(rootConfig).filter(([key]) => key !== 'secret_key'),
+          ),
+        }),
         write: (context) => {
           const data = context.request.data;
           rootConfig = {
@@ -125,10 +156,18 @@ export function awsBackend(options: AwsEngineOptions): Backend {
       route('config/lease', {
         read: () => {
           if (!leaseConfig) throw notFound();
-          return { data: { lease: formatGoDuration(leaseConfig.lease), lease_max: formatGoDuration(leaseConfig.leaseMax) } };
+          return {
+            data: {
+              lease: formatGoDuration(leaseConfig.lease),
+              lease_max: formatGoDuration(leaseConfig.leaseMax),
+            },
+          };
         },
         write: (context) => {
-          leaseConfig = { lease: requiredDuration(context, 'lease'), leaseMax: requiredDuration(context, 'lease_max') };
+          leaseConfig = {
+            lease: requiredDuration(context, 'lease'),
+            leaseMax: requiredDuration(context, 'lease_max'),
+          };
           return undefined;
         },
       }),
@@ -169,7 +208,9 @@ function chooseRoleArn(role: AwsRole, roleName: string, requested: string): stri
     return only;
   }
   if (!role.roleArns.includes(requested)) {
-    throw badRequest(`role_arn ${JSON.stringify(requested)} not in allowed role arns for Vault role ${JSON.stringify(roleName)}`);
+    throw badRequest(
+      `role_arn ${JSON.stringify(requested)} not in allowed role arns for Vault role ${JSON.stringify(roleName)}`,
+    );
   }
   return requested;
 }
@@ -180,7 +221,9 @@ function callAws(prefix: string, call: () => FakeAwsCredential): FakeAwsCredenti
     return call();
   } catch (error) {
     if (!(error instanceof AwsApiError)) throw error;
-    throw badRequest(`${prefix}: ${error.code}: ${error.message}\n\tstatus code: ${error.status}, request id: ${randomUuid()}`);
+    throw badRequest(
+      `${prefix}: ${error.code}: ${error.message}\n\tstatus code: ${error.status}, request id: ${randomUuid()}`,
+    );
   }
 }
 
@@ -189,6 +232,9 @@ function requiredDuration(context: HandlerContext, field: string): number {
   const text = readString(context.request.data, field);
   if (text === '') throw badRequest(`'${field}' is a required parameter`);
   const seconds = parseDurationSeconds(text);
-  if (seconds === undefined) throw badRequest(`Invalid ${field === 'lease' ? 'lease' : 'lease_max'}: time: invalid duration ${JSON.stringify(text)}`);
+  if (seconds === undefined)
+    throw badRequest(
+      `Invalid ${field === 'lease' ? 'lease' : 'lease_max'}: time: invalid duration ${JSON.stringify(text)}`,
+    );
   return seconds;
 }

@@ -1,7 +1,20 @@
 import { badRequest } from '../../errors.js';
-import { type Fields, has, readBool, readDuration, readString, readStringList, readStringMap } from '../../fields.js';
+import {
+  type Fields,
+  has,
+  readBool,
+  readDuration,
+  readString,
+  readStringList,
+  readStringMap,
+} from '../../fields.js';
 
-export const CREDENTIAL_TYPES = ['iam_user', 'assumed_role', 'federation_token', 'session_token'] as const;
+export const CREDENTIAL_TYPES = [
+  'iam_user',
+  'assumed_role',
+  'federation_token',
+  'session_token',
+] as const;
 export type CredentialType = (typeof CREDENTIAL_TYPES)[number];
 
 /** A role of the AWS secrets engine (builtin/logical/aws awsRoleEntry). */
@@ -49,7 +62,8 @@ export function writeAwsRole(existing: AwsRole | undefined, data: Fields): AwsRo
   role.credentialType = readString(data, 'credential_type', role.credentialType);
   if (has(data, 'role_arns')) role.roleArns = readStringList(data, 'role_arns');
   if (has(data, 'policy_arns')) role.policyArns = readStringList(data, 'policy_arns');
-  if (has(data, 'policy_document')) role.policyDocument = compactPolicyDocument(readString(data, 'policy_document'));
+  if (has(data, 'policy_document'))
+    role.policyDocument = compactPolicyDocument(readString(data, 'policy_document'));
   if (has(data, 'iam_groups')) role.iamGroups = readStringList(data, 'iam_groups');
   if (has(data, 'iam_tags')) role.iamTags = readStringMap(data, 'iam_tags');
   if (has(data, 'session_tags')) role.sessionTags = readStringMap(data, 'session_tags');
@@ -57,14 +71,20 @@ export function writeAwsRole(existing: AwsRole | undefined, data: Fields): AwsRo
   role.defaultStsTtlSeconds = readDuration(data, 'default_sts_ttl', role.defaultStsTtlSeconds);
   role.maxStsTtlSeconds = readDuration(data, 'max_sts_ttl', role.maxStsTtlSeconds);
   role.userPath = readString(data, 'user_path', role.userPath);
-  role.permissionsBoundaryArn = readString(data, 'permissions_boundary_arn', role.permissionsBoundaryArn);
+  role.permissionsBoundaryArn = readString(
+    data,
+    'permissions_boundary_arn',
+    role.permissionsBoundaryArn,
+  );
   role.mfaSerialNumber = readString(data, 'mfa_serial_number', role.mfaSerialNumber);
   role.noLease = readBool(data, 'no_lease', role.noLease);
 
   const problems = validate(role);
   if (problems.length > 0) {
     // `fmt.Sprintf("...: %q", multierror)`; JSON string quoting matches Go's %q for this text.
-    throw badRequest(`error(s) validating supplied role data: ${JSON.stringify(multierrorText(problems))}`);
+    throw badRequest(
+      `error(s) validating supplied role data: ${JSON.stringify(multierrorText(problems))}`,
+    );
   }
   return role;
 }
@@ -74,20 +94,28 @@ function validate(role: AwsRole): string[] {
   const type = role.credentialType;
   const sts = ['assumed_role', 'federation_token', 'session_token'].includes(type);
   if (type === '') problems.push('did not supply credential_type');
-  else if (!(CREDENTIAL_TYPES as readonly string[]).includes(type)) problems.push(`unrecognized credential type: ${type}`);
+  else if (!(CREDENTIAL_TYPES as readonly string[]).includes(type))
+    problems.push(`unrecognized credential type: ${type}`);
   if (role.defaultStsTtlSeconds !== 0 && !sts) {
-    problems.push('default_sts_ttl parameter only valid for assumed_role, federation_token, and session_token credential types');
+    problems.push(
+      'default_sts_ttl parameter only valid for assumed_role, federation_token, and session_token credential types',
+    );
   }
   if (role.maxStsTtlSeconds !== 0 && !sts) {
-    problems.push('max_sts_ttl parameter only valid for assumed_role, federation_token, and session_token credential types');
+    problems.push(
+      'max_sts_ttl parameter only valid for assumed_role, federation_token, and session_token credential types',
+    );
   }
   if (role.maxStsTtlSeconds > 0 && role.defaultStsTtlSeconds > role.maxStsTtlSeconds) {
     problems.push('"default_sts_ttl" value must be less than or equal to "max_sts_ttl" value');
   }
   if (role.userPath !== '') {
-    if (type !== 'iam_user') problems.push('user_path parameter only valid for iam_user credential type');
+    if (type !== 'iam_user')
+      problems.push('user_path parameter only valid for iam_user credential type');
     if (!USER_PATH.test(role.userPath)) {
-      problems.push(`the specified value for user_path is invalid. It must match "${USER_PATH.source}" regexp`);
+      problems.push(
+        `the specified value for user_path is invalid. It must match "${USER_PATH.source}" regexp`,
+      );
     }
   }
   if (role.permissionsBoundaryArn !== '' && type !== 'iam_user') {

@@ -12,7 +12,10 @@ export function normalizeDisplayName(name: string): string {
  * `vault-<display>-<role>` (cut to 42) `-<unix>-<random 20>`, cut to 64 characters.
  */
 export function iamUsername(displayName: string, roleName: string, unixTime: number): string {
-  const subject = `${normalizeDisplayName(displayName)}-${normalizeDisplayName(roleName)}`.slice(0, 42);
+  const subject = `${normalizeDisplayName(displayName)}-${normalizeDisplayName(roleName)}`.slice(
+    0,
+    42,
+  );
   return `vault-${subject}-${unixTime}-${randomString(ALPHANUMERIC, 20)}`.slice(0, 64);
 }
 

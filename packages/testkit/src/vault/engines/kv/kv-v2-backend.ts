@@ -6,6 +6,7 @@ import type { HandlerContext, LogicalResponse } from '../../logical.js';
 import type { Backend } from '../../routing/mount-table.js';
 import { route } from '../../routing/route.js';
 import { listAnswer } from './list-answer.js';
+import { isRecord } from '../../../util/is-record.js';
 
 interface KvVersion {
   data: Record<string, unknown> | null;
@@ -38,7 +39,8 @@ export function kvV2Backend(now: Clock): Backend {
   const secrets = new Map<string, KvSecret>();
   const config = { maxVersions: 0, casRequired: false };
 
-  const secretAt = (context: HandlerContext): KvSecret | undefined => secrets.get(context.params['path'] ?? '');
+  const secretAt = (context: HandlerContext): KvSecret | undefined =>
+    secrets.get(context.params['path'] ?? '');
 
   const versionMetadata = (version: KvVersion, number: number, secret: KvSecret) => ({
     created_time: formatGoTime(version.createdMs),
@@ -67,7 +69,7 @@ export function kvV2Backend(now: Clock): Backend {
     const body = context.request.data;
     const data = body['data'];
     if (data === undefined || data === null) throw badRequest('no data provided');
-    if (typeof data !== 'object' || Array.isArray(data)) throw badRequest('data must be a JSON object');
+    if (!isRecord(data)) throw badRequest('data must be a JSON object');
     const existing = secrets.get(path);
     checkAndSet(body, existing, config.casRequired);
     const nowMs = now();
@@ -82,7 +84,12 @@ export function kvV2Backend(now: Clock): Backend {
     };
     secret.currentVersion += 1;
     secret.updatedMs = nowMs;
-    const version: KvVersion = { data: { ...(data as object) }, createdMs: nowMs, deletedMs: 0, destroyed: false };
+    const version: KvVersion = {
+      data: { ...data },
+      createdMs: nowMs,
+      deletedMs: 0,
+      destroyed: false,
+    };
     secret.versions.set(secret.currentVersion, version);
     const keep = secret.maxVersions || config.maxVersions || DEFAULT_MAX_VERSIONS;
     for (const number of [...secret.versions.keys()].sort((a, b) => a - b)) {
@@ -98,9 +105,12 @@ export function kvV2Backend(now: Clock): Backend {
     const current = secret?.versions.get(secret.currentVersion);
     if (!secret || !current?.data || current.deletedMs !== 0) throw notFound();
     const patch = context.request.data['data'];
-    if (typeof patch !== 'object' || patch === null || Array.isArray(patch)) throw badRequest('no data provided');
-    const merged = mergePatch(current.data, patch as Record<string, unknown>);
-    return writeData({ ...context, request: { ...context.request, data: { ...context.request.data, data: merged } } });
+    if (!isRecord(patch)) throw badRequest('no data provided');
+    const merged = mergePatch(current.data, patch);
+    return writeData({
+      ...context,
+      request: { ...context.request, data: { ...context.request.data, data: merged } },
+    });
   };
 
   /** The `versions` a delete/undelete/destroy request names (a list or `"1,2"`). */
@@ -109,7 +119,11 @@ export function kvV2Backend(now: Clock): Backend {
     if (numbers.length === 0) throw badRequest('no version number provided');
     return numbers;
   };
-  const applyTo = (context: HandlerContext, numbers: (secret: KvSecret) => number[], action: (version: KvVersion) => void): undefined => {
+  const applyTo = (
+    context: HandlerContext,
+    numbers: (secret: KvSecret) => number[],
+    action: (version: KvVersion) => void,
+  ): undefined => {
     const secret = secretAt(context);
     if (!secret) return undefined;
     for (const number of numbers(secret)) {
@@ -126,7 +140,11 @@ export function kvV2Backend(now: Clock): Backend {
     routes: [
       route('config', {
         read: () => ({
-          data: { cas_required: config.casRequired, delete_version_after: '0s', max_versions: config.maxVersions },
+          data: {
+            cas_required: config.casRequired,
+            delete_version_after: '0s',
+            max_versions: config.maxVersions,
+          },
         }),
         write: (context) => {
           config.maxVersions = readInt(context.request.data, 'max_versions', config.maxVersions);
@@ -160,7 +178,8 @@ export function kvV2Backend(now: Clock): Backend {
           const data = context.request.data;
           secret.maxVersions = readInt(data, 'max_versions', secret.maxVersions);
           secret.casRequired = readBool(data, 'cas_required', secret.casRequired);
-          if (has(data, 'custom_metadata')) secret.customMetadata = readStringMap(data, 'custom_metadata');
+          if (has(data, 'custom_metadata'))
+            secret.customMetadata = readStringMap(data, 'custom_metadata');
           return undefined;
         },
         delete: (context) => {
@@ -168,19 +187,29 @@ export function kvV2Backend(now: Clock): Backend {
           return undefined;
         },
       }),
-      route('delete/*path', { write: (context) => applyTo(context, () => listedVersions(context), softDelete) }),
+      route('delete/*path', {
+        write: (context) => applyTo(context, () => listedVersions(context), softDelete),
+      }),
       route('undelete/*path', {
         write: (context) =>
-          applyTo(context, () => listedVersions(context), (version) => {
-            if (!version.destroyed) version.deletedMs = 0;
-          }),
+          applyTo(
+            context,
+            () => listedVersions(context),
+            (version) => {
+              if (!version.destroyed) version.deletedMs = 0;
+            },
+          ),
       }),
       route('destroy/*path', {
         write: (context) =>
-          applyTo(context, () => listedVersions(context), (version) => {
-            version.destroyed = true;
-            version.data = null;
-          }),
+          applyTo(
+            context,
+            () => listedVersions(context),
+            (version) => {
+              version.destroyed = true;
+              version.data = null;
+            },
+          ),
       }),
       // A KV-v1-style path on a v2 mount: 404 with a warning and `data: null`.
       route('*path', {
@@ -222,11 +251,16 @@ function invalidPath(): LogicalResponse {
 }
 
 /** `options.cas` (and `cas_required`), with the plugin's exact errors. */
-function checkAndSet(body: Readonly<Record<string, unknown>>, existing: KvSecret | undefined, mountRequiresCas: boolean): void {
+function checkAndSet(
+  body: Readonly<Record<string, unknown>>,
+  existing: KvSecret | undefined,
+  mountRequiresCas: boolean,
+): void {
   const options = body['options'];
-  const cas = typeof options === 'object' && options !== null ? (options as Record<string, unknown>)['cas'] : undefined;
+  const cas = isRecord(options) ? options['cas'] : undefined;
   if (cas === undefined || cas === null) {
-    if (mountRequiresCas || existing?.casRequired) throw badRequest('check-and-set parameter required for this call');
+    if (mountRequiresCas || existing?.casRequired)
+      throw badRequest('check-and-set parameter required for this call');
     return;
   }
   const expected = Number(cas);
@@ -237,17 +271,16 @@ function checkAndSet(body: Readonly<Record<string, unknown>>, existing: KvSecret
 }
 
 /** RFC 7386 JSON merge patch, as KV's PATCH applies it: null removes, objects merge, the rest replaces. */
-function mergePatch(target: Record<string, unknown>, patch: Record<string, unknown>): Record<string, unknown> {
+function mergePatch(
+  target: Record<string, unknown>,
+  patch: Record<string, unknown>,
+): Record<string, unknown> {
   const merged = new Map(Object.entries(target));
   for (const [key, value] of Object.entries(patch)) {
     const base = merged.get(key);
     if (value === null) merged.delete(key);
-    else if (isObject(value)) merged.set(key, mergePatch(isObject(base) ? base : {}, value));
+    else if (isRecord(value)) merged.set(key, mergePatch(isRecord(base) ? base : {}, value));
     else merged.set(key, value);
   }
   return Object.fromEntries(merged);
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
