@@ -209,6 +209,25 @@ describe('AppRole login', () => {
     expect(world.count('POST', 'auth/approle/login')).toBe(0);
   });
 
+  it('cuts the secret_id out of a Vault error that echoes it', async () => {
+    const secretId = await world.secretId();
+    const session = world.session(
+      world.appRoleConfig({ value: secretId }, { retry: { maxAttempts: 1 } }),
+    );
+    world.vault.faults.failNext(1, 400, `invalid secret_id "${secretId}"`);
+
+    const failure = session.start();
+
+    await expect(failure).rejects.toMatchObject({
+      status: 400,
+      errors: ['invalid secret_id "[redacted]"'],
+    });
+    expect(session.status().lastError).toBe(
+      'vault auth/approle/login: 400 invalid secret_id "[redacted]"',
+    );
+    expect(world.logText).not.toContain(secretId);
+  });
+
   it('never writes the secret_id, the wrapping token or the Vault token to its logs', async () => {
     const wrappingToken = await world.wrappedSecretId();
     const storePath = join(world.dir, 'token.json');

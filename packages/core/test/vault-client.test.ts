@@ -175,7 +175,11 @@ describe('Vault client behaviour', () => {
       // (not past the token's 60 s: its leases die with it, §2.4)
       await world.clock.advance(30_000);
       const renewed = await session.renewLease(creds.lease_id, 7200);
-      expect(renewed).toMatchObject({ lease_id: creds.lease_id, renewable: true, lease_duration: 7200 });
+      expect(renewed).toMatchObject({
+        lease_id: creds.lease_id,
+        renewable: true,
+        lease_duration: 7200,
+      });
 
       await session.revokeLease(creds.lease_id);
       await expect(session.renewLease(creds.lease_id)).rejects.toMatchObject({ status: 400 });

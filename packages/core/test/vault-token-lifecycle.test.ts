@@ -327,9 +327,11 @@ describe('Vault token lifecycle', () => {
       const tokenFile = join(world.dir, 'sink');
       const first = await tokenFor(['app']);
       await writeFile(tokenFile, `${first.token}\n`);
+      const storePath = join(world.dir, 'kept-token.json');
       const session = world.session({
         addresses: [world.vault.url],
         auth: { method: 'tokenFile', path: tokenFile },
+        tokenStorePath: storePath,
       });
 
       await session.start();
@@ -345,6 +347,8 @@ describe('Vault token lifecycle', () => {
       expect(secret.data?.data.greeting).toBe('hello');
       expect(session.status().accessor).toBe(second.accessor);
       expect(world.count('POST', 'auth/approle/login')).toBe(0);
+      // the file is the kept token: no second copy
+      await expect(stat(storePath)).rejects.toThrow(/ENOENT/);
     });
 
     it('fails clearly while the file holds a dead token', async () => {

@@ -50,7 +50,8 @@ export class NodeVaultSession implements VaultSession {
     this.lifecycle = new TokenLifecycle({
       client: this.client,
       auth: authMethodFor(config.auth, log),
-      ...(config.tokenStorePath === undefined
+      // A token file already is the kept token; a second copy would only go stale.
+      ...(config.tokenStorePath === undefined || config.auth.method === 'tokenFile'
         ? {}
         : { store: new FileTokenStore(config.tokenStorePath) }),
       clock,

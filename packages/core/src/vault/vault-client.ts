@@ -6,7 +6,7 @@ import { VaultRequestError, VaultUnreachableError } from './errors.js';
 import type { RetryPolicy } from './retry-policy.js';
 import type { VaultAuth, VaultResponse, VaultWrapInfo } from './vault-response.js';
 
-export type VaultMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
+export type VaultMethod = 'GET' | 'POST' | 'PUT';
 
 /** One Vault API call, as the rest of the session describes it. */
 export interface VaultCall {

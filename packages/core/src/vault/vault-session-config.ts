@@ -53,7 +53,10 @@ export interface VaultSessionConfig {
   /** Per-request timeout; default 30 s. A timeout counts as a connection error. */
   readonly requestTimeoutMs?: number;
   readonly auth: VaultAuthConfig;
-  /** Where the token is kept (mode 0600) so a restart needs no new secret_id; omitted = not kept. */
+  /**
+   * Where the token is kept (mode 0600) so a restart needs no new secret_id; omitted = not kept.
+   * Not used with `tokenFile` auth, whose file already is the kept token.
+   */
   readonly tokenStorePath?: string;
   /** Revoke the token on close(); default false (a kept token is what makes restarts cheap). */
   readonly revokeTokenOnClose?: boolean;

@@ -1,6 +1,7 @@
 import { encodeGoJson } from '../util/go-json.js';
 import {
   invalidToken,
+  notFound,
   permissionDenied,
   unsupportedOperation,
   unsupportedPath,
@@ -110,6 +111,7 @@ export class VaultCore {
 
   private answer(context: HandlerContext, response: LogicalResponse | undefined): HttpAnswer {
     const { request, mount } = context;
+    if (request.operation === 'list' && isEmptyListing(response)) throw notFound();
     if (!response) return { status: 204 };
     if (response.rawBody !== undefined)
       return { status: response.statusCode ?? 200, body: response.rawBody };
@@ -140,4 +142,12 @@ export class VaultCore {
     }
     return { status, body };
   }
+}
+
+/** A LIST answer without keys (and nothing else to say) is a 404 in Vault. */
+function isEmptyListing(response: LogicalResponse | undefined): boolean {
+  if (!response) return true;
+  const keys = response.data?.['keys'];
+  if (keys === undefined || keys === null) return !response.data && !response.warnings?.length;
+  return Array.isArray(keys) && keys.length === 0;
 }

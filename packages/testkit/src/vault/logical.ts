@@ -71,3 +71,11 @@ export interface LogicalResponse {
 }
 
 export type Handler = (context: HandlerContext) => LogicalResponse | undefined;
+
+/**
+ * A LIST answer (`logical.ListResponse`): the keys, sorted. An empty listing becomes Vault's 404
+ * `{"errors":[]}` in the core, for every backend alike (http/logical.go).
+ */
+export function listResponse(keys: Iterable<string>): LogicalResponse {
+  return { data: { keys: [...keys].sort() } };
+}

@@ -1,4 +1,5 @@
 import type { Logger } from '../../log/logger.js';
+import { REDACTED } from '../../log/redact.js';
 import { describe } from '../../credentials/errors.js';
 import { VaultLoginError, VaultRequestError } from '../errors.js';
 import type { VaultClient } from '../vault-client.js';
@@ -64,11 +65,14 @@ export class AppRoleAuth implements AuthMethod {
     }
     const secretId =
       this.secretId === undefined ? undefined : await this.currentSecretId(client, this.secretId);
-    const answer = await client.call({
-      method: 'POST',
-      path: `auth/${this.mount}/login`,
-      body: secretId === undefined ? { role_id: roleId } : { role_id: roleId, secret_id: secretId },
-    });
+    const answer = await client
+      .call({
+        method: 'POST',
+        path: `auth/${this.mount}/login`,
+        body:
+          secretId === undefined ? { role_id: roleId } : { role_id: roleId, secret_id: secretId },
+      })
+      .catch((error: unknown) => Promise.reject(withoutSecret(error, secretId)));
     if (!answer.auth)
       throw new Error(`vault auth/${this.mount}/login: the answer has no auth block`);
     return answer.auth;
@@ -148,6 +152,17 @@ export class AppRoleAuth implements AuthMethod {
     }
     return secretId;
   }
+}
+
+/**
+ * Vault's login can echo the secret_id (`invalid secret_id "<value>"`, §2.2); such an error would
+ * end up in logs and in the session status, so the value is cut out of it.
+ */
+function withoutSecret(error: unknown, secret: string | undefined): unknown {
+  if (!(error instanceof VaultRequestError) || secret === undefined) return error;
+  if (!error.errors.some((e) => e.includes(secret))) return error;
+  const errors = error.errors.map((e) => e.split(secret).join(REDACTED));
+  return new VaultRequestError(error.status, errors, error.path);
 }
 
 function escapeRegExp(text: string): string {

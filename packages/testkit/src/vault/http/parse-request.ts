@@ -1,10 +1,10 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { parseDurationSeconds } from '../../util/go-duration.js';
+import { isRecord } from '../../util/is-record.js';
 import { randomUuid } from '../../util/random.js';
 import { badRequest, VaultError } from '../errors.js';
 import { parseGoBool } from '../fields.js';
 import type { Operation, VaultRequest } from '../logical.js';
-import { isRecord } from '../../util/is-record.js';
 
 /** The raw pieces of an HTTP request the Vault parser needs. */
 export interface RawRequest {

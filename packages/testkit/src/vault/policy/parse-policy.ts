@@ -1,6 +1,6 @@
+import { isRecord } from '../../util/is-record.js';
 import { badRequest } from '../errors.js';
 import { HclObject, HclSyntaxError, parseHcl } from './hcl.js';
-import { isRecord } from '../../util/is-record.js';
 
 export const CAPABILITIES = [
   'create',

@@ -1,15 +1,15 @@
 import type { Clock } from '../../../clock.js';
 import { formatGoTime, GO_ZERO_TIME } from '../../../util/go-time.js';
 import { randomUuid } from '../../../util/random.js';
+import { isRecord } from '../../../util/is-record.js';
 import { addressInCidrs } from '../../cidr.js';
 import { badRequest, internalError, notFound } from '../../errors.js';
 import { readDuration, readInt, readString, readStringList } from '../../fields.js';
-import type { HandlerContext, LogicalResponse } from '../../logical.js';
+import { type HandlerContext, listResponse, type LogicalResponse } from '../../logical.js';
 import type { Backend, MountEntry, MountTable } from '../../routing/mount-table.js';
 import { route } from '../../routing/route.js';
 import type { TokenStore } from '../../tokens/token-store.js';
 import { type AppRole, roleView, type SecretIdEntry, writeRole } from './approle-role.js';
-import { isRecord } from '../../../util/is-record.js';
 
 /**
  * The AppRole auth method (builtin/credential/approle; reference §2.1–2.3): role CRUD,
@@ -96,8 +96,7 @@ export function approleBackend(tokens: TokenStore, mounts: MountTable, now: Cloc
 
     let metadata: Readonly<Record<string, string>> = {};
     if (role.bindSecretId) {
-      const secretId = readString(data, 'secret_id').trim();
-      if (secretId === '') throw badRequest('missing secret_id');
+      const secretId = secretIdParam(context);
       const entry = liveSecretId(role, secretId);
       if (!entry) throw badRequest('invalid role or secret ID');
       if (entry.cidrList.length > 0 && !addressInCidrs(remote, entry.cidrList)) {
@@ -148,10 +147,7 @@ export function approleBackend(tokens: TokenStore, mounts: MountTable, now: Cloc
     routes: [
       route('login', { write: login }, { unauthenticated: true }),
       route('role', {
-        list: () => {
-          if (roles.size === 0) throw notFound();
-          return { data: { keys: [...roles.keys()].sort() } };
-        },
+        list: () => listResponse(roles.keys()),
       }),
       route(
         'role/:role_name',
@@ -184,13 +180,10 @@ export function approleBackend(tokens: TokenStore, mounts: MountTable, now: Cloc
       }),
       route('role/:role_name/secret-id', {
         write: (context) => issueSecretId(context, randomUuid()),
-        list: (context) => {
-          const accessors = [...roleOf(context).secretIds.values()]
-            .filter(isLive)
-            .map((entry) => entry.accessor);
-          if (accessors.length === 0) throw notFound();
-          return { data: { keys: accessors.sort() } };
-        },
+        list: (context) =>
+          listResponse(
+            [...roleOf(context).secretIds.values()].filter(isLive).map((entry) => entry.accessor),
+          ),
       }),
       route('role/:role_name/custom-secret-id', {
         write: (context) => issueSecretId(context, secretIdParam(context)),

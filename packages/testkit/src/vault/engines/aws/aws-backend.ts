@@ -9,7 +9,7 @@ import { unixSeconds } from '../../../util/go-time.js';
 import { randomUuid } from '../../../util/random.js';
 import { badRequest, notFound } from '../../errors.js';
 import { has, readDuration, readInt, readString } from '../../fields.js';
-import type { HandlerContext, LogicalResponse } from '../../logical.js';
+import { type HandlerContext, listResponse, type LogicalResponse } from '../../logical.js';
 import type { Backend, MountTable } from '../../routing/mount-table.js';
 import { route } from '../../routing/route.js';
 import { type AwsRole, awsRoleView, writeAwsRole } from './aws-role.js';
@@ -38,6 +38,10 @@ export function awsBackend(options: AwsEngineOptions): Backend {
   const roles = new Map<string, AwsRole>();
   let rootConfig: Record<string, unknown> = {};
   let leaseConfig: { lease: number; leaseMax: number } | undefined;
+  const leaseTerms = () => ({
+    ttlSeconds: leaseConfig?.lease ?? 0,
+    maxTtlSeconds: leaseConfig?.leaseMax ?? 0,
+  });
 
   const issue = (context: HandlerContext): LogicalResponse => {
     const name = context.params['name'] ?? '';
@@ -60,13 +64,10 @@ export function awsBackend(options: AwsEngineOptions): Backend {
             ...tokenFields(null),
           },
           secret: {
-            ttlSeconds: leaseConfig?.lease ?? 0,
-            maxTtlSeconds: leaseConfig?.leaseMax ?? 0,
+            ...leaseTerms(),
             renewable: true,
-            renew: () => ({
-              ttlSeconds: leaseConfig?.lease ?? 0,
-              maxTtlSeconds: leaseConfig?.leaseMax ?? 0,
-            }),
+            // Renewals apply the config/lease in force at the time (0 = the mount's values).
+            renew: leaseTerms,
             // Revoking the lease deletes the IAM user and its keys.
             revoke: () => account.deleteUser(userName),
           },
@@ -172,10 +173,7 @@ export function awsBackend(options: AwsEngineOptions): Backend {
         },
       }),
       route('roles', {
-        list: () => {
-          if (roles.size === 0) throw notFound();
-          return { data: { keys: [...roles.keys()].sort() } };
-        },
+        list: () => listResponse(roles.keys()),
       }),
       route('roles/:name', {
         read: (context) => {

@@ -1,12 +1,12 @@
 import type { Clock } from '../../../clock.js';
 import { formatGoTime } from '../../../util/go-time.js';
+import { isRecord } from '../../../util/is-record.js';
 import { badRequest, notFound } from '../../errors.js';
 import { has, readBool, readInt, readStringList, readStringMap } from '../../fields.js';
 import type { HandlerContext, LogicalResponse } from '../../logical.js';
 import type { Backend } from '../../routing/mount-table.js';
 import { route } from '../../routing/route.js';
 import { listAnswer } from './list-answer.js';
-import { isRecord } from '../../../util/is-record.js';
 
 interface KvVersion {
   data: Record<string, unknown> | null;

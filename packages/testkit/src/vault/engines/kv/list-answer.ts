@@ -1,9 +1,8 @@
-import { notFound } from '../../errors.js';
-import type { LogicalResponse } from '../../logical.js';
+import { listResponse, type LogicalResponse } from '../../logical.js';
 
 /**
  * The LIST answer of a key/value store for `directory` ('' for the top): the direct children
- * among `keys`, folders with a trailing `/`, sorted; an empty listing is Vault's 404.
+ * among `keys`, folders with a trailing `/`.
  */
 export function listAnswer(keys: Iterable<string>, directory: string): LogicalResponse {
   const prefix = directory === '' ? '' : `${directory}/`;
@@ -14,7 +13,5 @@ export function listAnswer(keys: Iterable<string>, directory: string): LogicalRe
     const slash = rest.indexOf('/');
     children.add(slash < 0 ? rest : rest.slice(0, slash + 1));
   }
-  const sorted = [...children].filter(Boolean).sort();
-  if (sorted.length === 0) throw notFound();
-  return { data: { keys: sorted } };
+  return listResponse([...children].filter(Boolean));
 }
