@@ -24,9 +24,15 @@ export interface VaultSession {
   /** Logs in (or adopts a persisted token) and starts keeping the token alive. */
   start(): Promise<void>;
   /** `GET /v1/<path>` with query parameters, authenticated. */
-  read<D = Record<string, unknown>>(path: string, params?: Record<string, string>): Promise<VaultResponse<D>>;
+  read<D = Record<string, unknown>>(
+    path: string,
+    params?: Record<string, string>,
+  ): Promise<VaultResponse<D>>;
   /** `POST /v1/<path>` with a JSON body, authenticated. */
-  write<D = Record<string, unknown>>(path: string, body?: Record<string, unknown>): Promise<VaultResponse<D>>;
+  write<D = Record<string, unknown>>(
+    path: string,
+    body?: Record<string, unknown>,
+  ): Promise<VaultResponse<D>>;
   /** `PUT sys/leases/renew`; resolves with the new lease duration. */
   renewLease(leaseId: string, incrementSeconds?: number): Promise<VaultResponse<never>>;
   /** `PUT sys/leases/revoke`. */
