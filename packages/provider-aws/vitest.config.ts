@@ -4,6 +4,6 @@ export default defineProject({
   test: {
     name: '@guise/provider-aws',
     include: ['test/**/*.test.ts'],
-    setupFiles: ['../../vitest.setup.ts', './test/loopback-guard.setup.ts'],
+    setupFiles: ['../../vitest.setup.ts'],
   },
 });

@@ -5,6 +5,6 @@ export default defineProject({
     name: '@guise/testkit',
     include: ['test/**/*.test.ts'],
     // The loopback guard is installed before every test file: nothing here may leave 127.0.0.1.
-    setupFiles: ['../../vitest.setup.ts', './test/setup.ts'],
+    setupFiles: ['./test/setup.ts'],
   },
 });

@@ -1,6 +1,5 @@
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { fromInstanceMetadata } from '@aws-sdk/credential-providers';
-import { installLoopbackGuard } from '@guise/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DevSummary, RunningGuise } from './support/guise-process.js';
 import { logLines, runGuise, startGuise } from './support/guise-process.js';
@@ -29,8 +28,6 @@ let dev: RunningGuise;
 let summary: DevSummary;
 
 beforeAll(async () => {
-  // Any connection this test process opens to a non-loopback address fails instead of leaving.
-  installLoopbackGuard();
   dev = await startGuise(['dev', '--json']);
   summary = JSON.parse(dev.ready) as DevSummary;
 }, 30_000);

@@ -13,6 +13,8 @@ type Call =
  */
 class ScriptedSession implements VaultSession {
   readonly calls: Call[] = [];
+  /** The session's token as `status()` reports it; tests change it to imitate a re-login. */
+  token: { accessor?: string; expiresAt?: number } = {};
   constructor(private readonly answers: Array<VaultResponse<Record<string, unknown>> | Error>) {}
 
   async start(): Promise<void> {}
@@ -32,7 +34,12 @@ class ScriptedSession implements VaultSession {
     this.calls.push({ op: 'revoke', leaseId });
   }
   status(): VaultSessionStatus {
-    return { state: 'ready', address: 'http://127.0.0.1:8200' };
+    return {
+      state: 'ready',
+      address: 'http://127.0.0.1:8200',
+      accessor: this.token.accessor,
+      tokenExpiresAt: this.token.expiresAt,
+    };
   }
   async close(): Promise<void> {}
 
@@ -170,6 +177,48 @@ describe('VaultAwsSource', () => {
 
     await source.revoke(renewed);
     expect(session.calls[2]).toEqual({ op: 'revoke', leaseId: 'aws/creds/ci/LEASE2' });
+  });
+
+  it('ends IAM-user keys with the Vault token that created them, and re-issues after a re-login', async () => {
+    const clock = new ManualClock();
+    const userKeys = {
+      access_key: 'AKIAUSEREXAMPLE',
+      secret_key: 'user-secret',
+      session_token: null,
+    };
+    const session = new ScriptedSession([
+      envelope({ id: 'aws/creds/ci/L3', renewable: true, duration: 2_764_800 }, userKeys),
+      envelope({ id: 'aws/creds/ci/L3', renewable: true, duration: 2_764_800 }, null),
+    ]);
+    session.token = { accessor: 'acc-1', expiresAt: clock.now() + 3_600_000 };
+    const source = new VaultAwsSource(session, { role: 'ci', endpoint: 'creds' }, clock);
+
+    // A 768 h lease, but Vault revokes it (and deletes the IAM user) when token acc-1 expires.
+    const issued = await source.issue();
+    expect(issued.expiresAt).toBe(clock.now() + 3_600_000);
+    expect(issued.lease?.tokenAccessor).toBe('acc-1');
+
+    // The token was renewed: the lease may now live as long as the renewed token.
+    session.token = { accessor: 'acc-1', expiresAt: clock.now() + 7_200_000 };
+    const renewed = await source.renew(issued);
+    expect(renewed.expiresAt).toBe(clock.now() + 7_200_000);
+
+    // After a re-login the old token still owns the lease: renewing it would not save it.
+    session.token = { accessor: 'acc-2', expiresAt: clock.now() + 86_400_000 };
+    await expect(source.renew(renewed)).rejects.toThrow(/previous Vault token/);
+    expect(session.calls.filter((c) => c.op === 'renew')).toHaveLength(1);
+  });
+
+  it('leaves STS credentials their full lifetime: revoking their lease does nothing at AWS', async () => {
+    const clock = new ManualClock();
+    const session = new ScriptedSession([
+      envelope({ id: 'aws/sts/app/L4', duration: 3600 }, STS_DATA),
+    ]);
+    session.token = { accessor: 'acc-1', expiresAt: clock.now() + 600_000 };
+    const source = new VaultAwsSource(session, { role: 'app', endpoint: 'sts' }, clock);
+    const issued = await source.issue();
+    expect(issued.expiresAt).toBe(clock.now() + 3_600_000);
+    expect(issued.lease?.tokenAccessor).toBeUndefined();
   });
 
   it('refuses to renew a lease that is not renewable (STS: the broker re-issues instead)', async () => {

@@ -4,6 +4,11 @@ export interface Lease {
   readonly renewable: boolean;
   /** Seconds the lease was granted for, as Vault reported it. */
   readonly durationSeconds: number;
+  /**
+   * Accessor of the Vault token that created the lease, for credentials that die with it (see
+   * `vault/token-bound-lease.ts`). Not secret: an accessor cannot authenticate.
+   */
+  readonly tokenAccessor?: string;
 }
 
 /**

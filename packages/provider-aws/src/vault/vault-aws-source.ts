@@ -7,7 +7,12 @@ import type {
   VaultResponse,
   VaultSession,
 } from '@guise/core';
-import { VaultRequestError, silentLogger } from '@guise/core';
+import {
+  VaultRequestError,
+  assertLeaseOwnedBySession,
+  bindLeaseToToken,
+  silentLogger,
+} from '@guise/core';
 import type { AwsCredentials } from '../aws-credentials.js';
 
 export interface VaultAwsSourceOptions {
@@ -52,6 +57,8 @@ const ROLE_CHAINING_MAX_SECONDS = 3600;
  * `lease_duration`, or `ttl` for `no_lease` roles — counted from when the request was sent, never
  * from what was asked for (Vault caps TTLs silently). Renewable leases (iam_user) are renewed in
  * place; STS leases are not renewable, so the broker re-issues them (vault-api.md §10 #6).
+ * IAM-user keys are deleted when their lease is revoked, which happens when the Vault token that
+ * created them expires: their expiry is bound to that token's (core `bindLeaseToToken`).
  */
 export class VaultAwsSource implements CredentialSource<AwsCredentials> {
   readonly id: string;
@@ -94,9 +101,10 @@ export class VaultAwsSource implements CredentialSource<AwsCredentials> {
   async renew(current: Issued<AwsCredentials>): Promise<Issued<AwsCredentials>> {
     const lease = current.lease;
     if (!lease?.renewable) throw new Error(`${this.id}: the credential's lease is not renewable`);
+    assertLeaseOwnedBySession(this.session, lease);
     const renewedAt = this.clock.now();
     const response = await this.session.renewLease(lease.id);
-    return {
+    return bindLeaseToToken(this.session, {
       value: current.value,
       issuedAt: renewedAt,
       expiresAt: renewedAt + response.lease_duration * 1000,
@@ -105,7 +113,7 @@ export class VaultAwsSource implements CredentialSource<AwsCredentials> {
         renewable: response.renewable,
         durationSeconds: response.lease_duration,
       },
-    };
+    });
   }
 
   async revoke(current: Issued<AwsCredentials>): Promise<void> {
@@ -158,7 +166,7 @@ export class VaultAwsSource implements CredentialSource<AwsCredentials> {
           durationSeconds: response.lease_duration,
         }
       : undefined;
-    return {
+    const issued: Issued<AwsCredentials> = {
       value: {
         accessKeyId,
         secretAccessKey,
@@ -169,6 +177,8 @@ export class VaultAwsSource implements CredentialSource<AwsCredentials> {
       expiresAt: requestedAt + seconds * 1000,
       ...(lease ? { lease } : {}),
     };
+    // Only a renewable lease (iam_user) takes the keys with it when revoked (vault-api.md §3.3).
+    return lease?.renewable ? bindLeaseToToken(this.session, issued) : issued;
   }
 }
 
