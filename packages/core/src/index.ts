@@ -58,8 +58,8 @@ export type {
   RenewSettings,
 } from './vault/vault-session-config.js';
 export { DEFAULT_RENEW } from './vault/vault-session-config.js';
-export type { RetrySettings } from './vault/retry-policy.js';
-export { DEFAULT_RETRY } from './vault/retry-policy.js';
+export type { RetrySettings } from './retry/retry-policy.js';
+export { DEFAULT_RETRY } from './retry/retry-policy.js';
 export type { SecretInput, SecretInputConfig } from './vault/auth/secret-input.js';
 
 export type { InstanceFacts, PartialFacts } from './facts/instance-facts.js';

@@ -1,6 +1,7 @@
 import { inject, injectable } from 'tsyringe';
 import type { Clock } from '../clock/clock.js';
 import type { Logger } from '../log/logger.js';
+import { RetryPolicy } from '../retry/retry-policy.js';
 import { TOKENS } from '../tokens.js';
 import type { CredentialSource } from './credential-source.js';
 import { CredentialUnavailableError, describe } from './errors.js';
@@ -52,6 +53,7 @@ export class CredentialBroker {
   private readonly slots = new Map<string, Slot<unknown, unknown>>();
   private closed = false;
   private readonly log: Logger;
+  private readonly backoff: RetryPolicy;
 
   constructor(
     @inject(TOKENS.Clock) private readonly clock: Clock,
@@ -59,6 +61,12 @@ export class CredentialBroker {
     @inject(TOKENS.Logger) logger: Logger,
   ) {
     this.log = logger.child({ component: 'broker' });
+    // Background retries never give up: a source is retried until it works again.
+    this.backoff = new RetryPolicy({
+      maxAttempts: Infinity,
+      baseDelayMs: policy.retryBaseMs,
+      maxDelayMs: policy.retryMaxMs,
+    });
   }
 
   /** A credential fit to serve now, from cache when possible. Rejects with CredentialUnavailableError. */
@@ -256,11 +264,7 @@ export class CredentialBroker {
 
   private scheduleRetry<T, R>(slot: Slot<T, R>): void {
     if (this.closed) return;
-    const ceiling = Math.min(
-      this.policy.retryMaxMs,
-      this.policy.retryBaseMs * 2 ** (slot.failures - 1),
-    );
-    const delay = ceiling / 2 + (Math.random() * ceiling) / 2;
+    const delay = this.backoff.delayMs(slot.failures);
     slot.retryAt = this.clock.now() + delay;
     slot.cancelTimer = this.clock.schedule(() => this.onRefreshDue(slot), delay);
   }

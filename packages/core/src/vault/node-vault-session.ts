@@ -6,7 +6,7 @@ import { AppRoleAuth } from './auth/approle-auth.js';
 import type { AuthMethod } from './auth/auth-method.js';
 import { TokenFileAuth } from './auth/token-file-auth.js';
 import { VaultRequestError } from './errors.js';
-import { DEFAULT_RETRY, RetryPolicy } from './retry-policy.js';
+import { DEFAULT_RETRY, RetryPolicy } from '../retry/retry-policy.js';
 import { TokenLifecycle } from './token-lifecycle.js';
 import { FileTokenStore } from './token-store.js';
 import type { VaultCall } from './vault-client.js';

@@ -3,7 +3,7 @@ import { describe } from '../credentials/errors.js';
 import type { Logger } from '../log/logger.js';
 import type { AuthMethod } from './auth/auth-method.js';
 import { VaultRequestError, VaultUnreachableError } from './errors.js';
-import { RetryPolicy } from './retry-policy.js';
+import { RetryPolicy } from '../retry/retry-policy.js';
 import { lookupSelf } from './token-lookup.js';
 import type { TokenStore } from './token-store.js';
 import type { VaultClient } from './vault-client.js';

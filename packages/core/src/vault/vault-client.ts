@@ -3,7 +3,7 @@ import nodeVault from 'node-vault';
 import type { Clock } from '../clock/clock.js';
 import type { Logger } from '../log/logger.js';
 import { VaultRequestError, VaultUnreachableError } from './errors.js';
-import type { RetryPolicy } from './retry-policy.js';
+import type { RetryPolicy } from '../retry/retry-policy.js';
 import type { VaultAuth, VaultResponse, VaultWrapInfo } from './vault-response.js';
 
 export type VaultMethod = 'GET' | 'POST' | 'PUT';

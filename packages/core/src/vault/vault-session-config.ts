@@ -1,5 +1,5 @@
 import type { SecretInputConfig } from './auth/secret-input.js';
-import type { RetrySettings } from './retry-policy.js';
+import type { RetrySettings } from '../retry/retry-policy.js';
 
 /** AppRole login (reference/vault-api.md §2.2), optionally with a response-wrapped secret_id (§2.3). */
 export interface AppRoleAuthConfig {
