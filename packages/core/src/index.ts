@@ -48,7 +48,7 @@ export { CredentialUnavailableError } from './credentials/errors.js';
 export type { VaultSession, VaultSessionStatus } from './vault/vault-session.js';
 export type { VaultResponse, VaultAuth, VaultWrapInfo } from './vault/vault-response.js';
 export { VaultRequestError, VaultUnreachableError, VaultLoginError } from './vault/errors.js';
-export { bindLeaseToToken, assertLeaseOwnedBySession } from './vault/token-bound-lease.js';
+export { leaseOf, renewLeased, bindLeaseToToken } from './vault/vault-lease.js';
 export { NodeVaultSession } from './vault/node-vault-session.js';
 export type {
   VaultSessionConfig,
