@@ -95,6 +95,11 @@ export class FakeGcpProject {
     return this.keys.get(keyId);
   }
 
+  /** The public keys of `email`'s live keys. */
+  keysOf(email: string): KeyObject[] {
+    return [...this.keys.values()].filter((key) => key.email === email).map((key) => key.publicKey);
+  }
+
   deleteKey(keyId: string): void {
     this.keys.delete(keyId);
   }

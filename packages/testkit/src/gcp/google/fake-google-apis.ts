@@ -115,14 +115,20 @@ function tokenGrant(form: URLSearchParams, project: FakeGcpProject, now: Clock):
   }
   const jwt = decodeJwt(form.get('assertion') ?? '');
   if (!jwt) return oauthError('invalid_request', 'Invalid JWT: Token must be a short-lived token');
-  const key = project.findKey(String(jwt.header['kid'] ?? ''));
-  if (!key || !hasValidRs256Signature(jwt, key.publicKey)) {
+  // Google finds the key by `kid`, or, without one (google-auth-library's fetchIdToken sends
+  // none), tries every live key of the account the assertion claims to come from.
+  const { iss } = jwt.claims;
+  const kid = jwt.header['kid'];
+  const candidates =
+    typeof kid === 'string'
+      ? [project.findKey(kid)].flatMap((key) => (key && key.email === iss ? [key.publicKey] : []))
+      : project.keysOf(String(iss));
+  if (!candidates.some((publicKey) => hasValidRs256Signature(jwt, publicKey))) {
     return oauthError('invalid_grant', 'Invalid JWT Signature.');
   }
-  const { iss, aud, iat, exp, scope, target_audience: targetAudience } = jwt.claims;
+  const email = String(iss);
+  const { aud, iat, exp, scope, target_audience: targetAudience } = jwt.claims;
   const seconds = Math.floor(now() / 1000);
-  if (iss !== key.email)
-    return oauthError('invalid_grant', 'Invalid JWT: iss does not match the key');
   if (aud !== GOOGLE_TOKEN_URL) return oauthError('invalid_grant', 'Invalid JWT audience.');
   if (
     typeof iat !== 'number' ||
@@ -138,12 +144,12 @@ function tokenGrant(form: URLSearchParams, project: FakeGcpProject, now: Clock):
     );
   }
   if (typeof targetAudience === 'string' && targetAudience !== '') {
-    return { status: 200, body: { id_token: project.signIdToken(key.email, targetAudience) } };
+    return { status: 200, body: { id_token: project.signIdToken(email, targetAudience) } };
   }
   if (typeof scope !== 'string' || scope.trim() === '') {
     return oauthError('invalid_scope', 'Invalid OAuth scope or ID token audience provided.');
   }
-  const token = project.issueAccessToken(key.email, scope.trim().split(/\s+/));
+  const token = project.issueAccessToken(email, scope.trim().split(/\s+/));
   return {
     status: 200,
     body: {
