@@ -1,8 +1,7 @@
 import type { Context, Middleware, Next } from 'koa';
-import type { Clock, Logger } from '@guise/core';
+import type { Clock, Logger, CredentialBroker } from '@guise/core';
 import {
   alwaysSet,
-  CredentialBroker,
   CredentialUnavailableError,
   errorBoundary,
   rejectForwarded,

@@ -54,7 +54,7 @@ export async function waitForChange(
   try {
     for (;;) {
       const { changed, cancel } = store.nextChange();
-      let cancelTimer = () => undefined as void;
+      let cancelTimer: () => void = () => undefined;
       const timedOut = new Promise<void>((resolve) => {
         if (deadline !== undefined) cancelTimer = clock.schedule(resolve, deadline - clock.now());
       });

@@ -1,6 +1,6 @@
 import type { Context } from 'koa';
-import type { CredentialSource } from '@guise/core';
-import { CredentialBroker, sendExact } from '@guise/core';
+import type { CredentialSource, CredentialBroker } from '@guise/core';
+import { sendExact } from '@guise/core';
 import type { IdToken, IdTokenRequest } from '../gcp-credentials.js';
 import { etagOf, sendPlainError, TEXT } from '../metadata/responses.js';
 import { GCE_MIN_REMAINING_MS } from './token-endpoint.js';

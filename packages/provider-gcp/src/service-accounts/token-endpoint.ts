@@ -1,6 +1,6 @@
 import type { Context } from 'koa';
-import type { Clock, CredentialSource } from '@guise/core';
-import { CredentialBroker, CredentialUnavailableError, sendExact } from '@guise/core';
+import type { Clock, CredentialSource, CredentialBroker } from '@guise/core';
+import { CredentialUnavailableError, sendExact } from '@guise/core';
 import type { GcpAccessToken } from '../gcp-credentials.js';
 import type { GceServiceAccount } from '../metadata/gce-options.js';
 import { etagOf, JSON_TYPE } from '../metadata/responses.js';
