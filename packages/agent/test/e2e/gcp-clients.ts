@@ -1,6 +1,5 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import type { LocatedClient } from './clients.js';
 import { executablesOnPath, firstLineOf } from './clients.js';
 
 /**
