@@ -1,11 +1,12 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync, realpathSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { executablesOnPath, firstLineOf } from './clients.js';
 
 /**
  * Finds the real GCP clients on this machine and says how the GCP scenario runs each. Runs on the
- * host, so it only asks for versions and imports modules: nothing that could reach a metadata
- * server (gcloud's `version` reads local files only).
+ * host, so it only reads files and imports Python modules. It never runs gcloud: any gcloud
+ * command, `gcloud version` included, may first check for a GCE metadata server (gce_cache.py).
  */
 
 /** One command of the GCP scenario, with extra variables (never metadata endpoint settings). */
@@ -37,13 +38,14 @@ export function locateGcpClients() {
 
 function locateGcloud(): LocatedGcpClient {
   const [gcloud] = executablesOnPath('gcloud');
-  const version = gcloud && firstLineOf([gcloud, 'version']);
-  if (!gcloud || !version) {
+  // bin/gcloud inside the SDK, whose VERSION file says which release it is.
+  const versionFile = gcloud && `${dirname(dirname(realpathSync(gcloud)))}/VERSION`;
+  if (!gcloud || !versionFile || !existsSync(versionFile)) {
     return { found: false, missing: 'no gcloud on PATH: install the Google Cloud CLI' };
   }
   return {
     found: true,
-    what: `${version} at ${gcloud}`,
+    what: `Google Cloud SDK ${readFileSync(versionFile, 'utf8').trim()} at ${gcloud}`,
     runs: [
       { id: 'gcloud-config-list', argv: [gcloud, 'config', 'list', '--format=json'] },
       { id: 'gcloud-access-token', argv: [gcloud, 'auth', 'print-access-token'] },
