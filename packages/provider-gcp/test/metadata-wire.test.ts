@@ -238,3 +238,27 @@ describe('service accounts (§1.4)', () => {
     expect([res.status, res.text]).toEqual([400, 'non-empty audience parameter required\n']);
   });
 });
+
+describe('hanging requests are bounded', () => {
+  it('answers 503 beyond maxHangingGets and serves again once they return', async () => {
+    const bounded = await startGceStack({ maxHangingGets: 1 });
+    try {
+      const path = `${V1}/instance/attributes/ssh-keys`;
+      const { headers } = await request(bounded.port, path);
+      const hanging = request(
+        bounded.port,
+        `${path}?wait_for_change=true&last_etag=${headers['etag']}&timeout_sec=1`,
+      );
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      const refused = await request(
+        bounded.port,
+        `${path}?wait_for_change=true&last_etag=${headers['etag']}&timeout_sec=1`,
+      );
+      expect([refused.status, refused.headers['metadata-flavor']]).toEqual([503, 'Google']);
+      expect((await hanging).status).toBe(200);
+      expect((await request(bounded.port, path)).status).toBe(200);
+    } finally {
+      await bounded.close();
+    }
+  });
+});
