@@ -74,7 +74,21 @@ describe('gcp config', () => {
       'config.yaml: gcp.serviceAccount.token.vault: expected only one of roleset, staticAccount',
       'config.yaml: gcp.serviceAccount.identity.vault.impersonatedAccount: unknown key; expected one of mount, roleset, staticAccount, keyTtl',
       'config.yaml: gcp.serviceAccount.identity.vault: expected one of roleset, staticAccount',
-      'config.yaml: gcp.zone: unknown key; expected one of project, serviceAccount, googleTokenUrl, universeDomain, maxHangingGets, instance',
+      'config.yaml: gcp.zone: unknown key; expected one of project, serviceAccount, googleTokenUrl, iamCredentialsUrl, universeDomain, maxHangingGets, instance',
+    ]);
+  });
+
+  it('takes ID tokens from IAM Credentials instead of a key, but not from both', () => {
+    const gcp = (identity: unknown) =>
+      withGcp({
+        project: { id: 'proj', number: '1' },
+        serviceAccount: { email: ACCOUNT, token: { vault: { roleset: 'app' } }, identity },
+      });
+    expect(
+      parseConfig(gcp({ iamCredentials: true }), { source: 'x' }).gcp?.serviceAccount.identity,
+    ).toEqual({ iamCredentials: true });
+    expect(problemsOf(gcp({ iamCredentials: true, vault: { roleset: 'k' } }))).toEqual([
+      'config.yaml: gcp.serviceAccount.identity: expected only one of vault, iamCredentials',
     ]);
   });
 

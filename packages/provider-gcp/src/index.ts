@@ -32,3 +32,5 @@ export { VaultGcpKeySource } from './vault/vault-gcp-key-source.js';
 export type { VaultGcpKeySourceOptions, ServiceAccountKey } from './vault/vault-gcp-key-source.js';
 export { KeyAccessTokenSource, KeyIdTokenSource } from './google/key-token-sources.js';
 export type { GoogleEndpoints } from './google/key-token-sources.js';
+export { IamIdTokenSource } from './google/iam-id-token-source.js';
+export type { IamCredentialsEndpoint } from './google/iam-id-token-source.js';

@@ -46,6 +46,8 @@ export interface GceStack {
   readonly email: string;
   readonly provider: GceMetadataProvider;
   readonly broker: CredentialBroker;
+  /** The agent's AppRole session (policy: the three GCP paths above). */
+  readonly session: NodeVaultSession;
   close(): Promise<void>;
 }
 
@@ -176,6 +178,7 @@ export async function startGceStack(
     email,
     provider: provider as GceMetadataProvider,
     broker,
+    session,
     async close() {
       await broker.shutdown();
       await server.close();

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { ManualClock } from '@guise/core';
+import { ManualClock, systemClock } from '@guise/core';
+import { IamIdTokenSource, VaultGcpTokenSource } from '../src/index.js';
 import type { GceStack } from './support.js';
 import { request, startGceStack } from './support.js';
 
@@ -100,5 +101,45 @@ describe('the Vault GCP engine of the testkit (vault-api.md §4)', () => {
         "static account 'app-key' cannot generate access tokens (has secret type service_account_key)",
       ],
     });
+  });
+});
+
+describe('IamIdTokenSource (generateIdToken with a Vault access token, §4.3)', () => {
+  const request = { audience: 'https://api.example', format: 'full', licenses: false } as const;
+
+  it('gets a Google-signed ID token for the account the token belongs to', async () => {
+    stack = await startGceStack();
+    const tokens = new VaultGcpTokenSource(
+      stack.session,
+      { kind: 'roleset', name: 'app' },
+      systemClock,
+    );
+    const source = new IamIdTokenSource(stack.broker, tokens, stack.email, systemClock, {
+      iamCredentialsUrl: stack.google.url,
+    });
+    const issued = await stack.broker.get(source, request);
+    const claims = JSON.parse(
+      Buffer.from(issued.value.split('.')[1] ?? '', 'base64url').toString(),
+    ) as Record<string, unknown>;
+    expect(claims).toMatchObject({
+      aud: request.audience,
+      email: stack.email,
+      email_verified: true,
+      iss: 'https://accounts.google.com',
+    });
+    expect(issued.expiresAt).toBe(Number(claims['exp']) * 1000);
+  });
+
+  it('fails with Google’s refusal when the token lacks the cloud-platform scope', async () => {
+    stack = await startGceStack();
+    const storageOnly = new VaultGcpTokenSource(
+      stack.session,
+      { kind: 'static-account', name: 'storage' },
+      systemClock,
+    );
+    const source = new IamIdTokenSource(stack.broker, storageOnly, stack.email, systemClock, {
+      iamCredentialsUrl: stack.google.url,
+    });
+    await expect(source.issue(request)).rejects.toThrow(/generateIdToken answered 403/);
   });
 });

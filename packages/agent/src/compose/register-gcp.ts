@@ -3,6 +3,7 @@ import type { Clock, CredentialSource, VaultSession } from '@guise/core';
 import { CredentialBroker, TOKENS } from '@guise/core';
 import type { GcpAccessToken, GoogleEndpoints } from '@guise/provider-gcp';
 import {
+  IamIdTokenSource,
   KeyAccessTokenSource,
   KeyIdTokenSource,
   registerGceMetadata,
@@ -12,7 +13,8 @@ import {
 import type { GcpConfig } from '../config/schema.js';
 
 type TokenVault = GcpConfig['serviceAccount']['token']['vault'];
-type KeyVault = NonNullable<GcpConfig['serviceAccount']['identity']>['vault'];
+type KeyVault = NonNullable<NonNullable<GcpConfig['serviceAccount']['identity']>['vault']>;
+type Identity = NonNullable<GcpConfig['serviceAccount']['identity']>;
 
 /**
  * Mounts the GCE metadata dialect, serving the configured service account's tokens from Vault's
@@ -43,6 +45,13 @@ export function registerGcp(scope: DependencyContainer, gcp: GcpConfig): void {
       : vaultTokenSource(session, vault, clock);
 
   const { serviceAccount: account, project } = gcp;
+  const token = tokenSource(account.token.vault, account.scopes);
+  const identitySource = (identity: Identity) =>
+    identity.vault
+      ? new KeyIdTokenSource(broker, keySource(identity.vault), clock, endpoints)
+      : new IamIdTokenSource(broker, token, account.email, clock, {
+          ...(gcp.iamCredentialsUrl ? { iamCredentialsUrl: gcp.iamCredentialsUrl } : {}),
+        });
   registerGceMetadata(scope, {
     project: {
       projectId: project.id,
@@ -53,21 +62,12 @@ export function registerGcp(scope: DependencyContainer, gcp: GcpConfig): void {
     serviceAccount: {
       email: account.email,
       scopes: account.scopes,
-      token: tokenSource(account.token.vault, account.scopes),
+      token,
       scopedTokens: account.scopedTokens?.map((set) => ({
         scopes: set.scopes,
         source: tokenSource(set.vault, set.scopes),
       })),
-      ...(account.identity
-        ? {
-            identity: new KeyIdTokenSource(
-              broker,
-              keySource(account.identity.vault),
-              clock,
-              endpoints,
-            ),
-          }
-        : {}),
+      ...(account.identity ? { identity: identitySource(account.identity) } : {}),
     },
     ...(gcp.universeDomain ? { universeDomain: gcp.universeDomain } : {}),
     ...(gcp.maxHangingGets ? { maxHangingGets: gcp.maxHangingGets } : {}),

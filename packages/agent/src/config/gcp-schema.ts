@@ -57,10 +57,21 @@ export const gcpSection = section({
     token: section({ vault: tokenVault }),
     /** Tokens for other scope sets: the first set covering a request's `scopes` serves it. */
     scopedTokens: z.array(section({ scopes: scopeList, vault: tokenVault })).optional(),
-    identity: section({ vault: identityVault }).optional(),
+    /**
+     * ID tokens: from a Vault-issued key (`vault`), or from IAM Credentials `generateIdToken`
+     * called with the account's default access token (`iamCredentials: true`).
+     */
+    identity: section({
+      vault: identityVault.optional(),
+      iamCredentials: z.literal(true).optional(),
+    })
+      .superRefine(exactlyOneOf(['vault', 'iamCredentials']))
+      .optional(),
   }),
   /** Google's OAuth token endpoint, for keys; default https://oauth2.googleapis.com/token. */
   googleTokenUrl: httpUrl.optional(),
+  /** IAM Credentials, for `identity.iamCredentials`; default https://iamcredentials.googleapis.com. */
+  iamCredentialsUrl: httpUrl.optional(),
   universeDomain: nonEmpty.optional(),
   maxHangingGets: z.number().int().positive().optional(),
   instance: section({

@@ -2,6 +2,7 @@ import { gaxios, JWT } from 'google-auth-library';
 import type { Clock, CredentialBroker, CredentialSource, Issued } from '@guise/core';
 import type { GcpAccessToken, IdToken, IdTokenRequest } from '../gcp-credentials.js';
 import type { ServiceAccountKey } from '../vault/vault-gcp-key-source.js';
+import { expiryOf } from './jwt-expiry.js';
 
 /** Where Google's OAuth 2.0 token endpoint is; tests and `guise dev` point it at a local fake. */
 export interface GoogleEndpoints {
@@ -105,19 +106,5 @@ export class KeyIdTokenSource implements CredentialSource<IdToken, IdTokenReques
     const exp = expiryOf(token);
     if (exp === undefined) throw new Error(`${this.id}: the ID token has no exp claim`);
     return { value: token, issuedAt: requestedAt, expiresAt: exp * 1000 };
-  }
-}
-
-/** The `exp` claim (seconds) of a compact JWS, as clients read it: payload part, base64url JSON. */
-function expiryOf(token: string): number | undefined {
-  const payload = token.split('.')[1];
-  if (payload === undefined) return undefined;
-  try {
-    const claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as {
-      exp?: unknown;
-    };
-    return typeof claims.exp === 'number' ? claims.exp : undefined;
-  } catch {
-    return undefined;
   }
 }

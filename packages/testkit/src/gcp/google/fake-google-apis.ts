@@ -36,6 +36,8 @@ const SKEW_SECONDS = 300;
  *   (`{access_token, expires_in, token_type}`), with `target_audience` an ID token (`{id_token}`);
  *   OAuth errors `{error, error_description}` otherwise.
  * - `GET /oauth2/v3/tokeninfo?access_token=…`: the check a Google API does on a bearer token.
+ * - `POST /v1/projects/-/serviceAccounts/{email}:generateIdToken` (IAM Credentials): with a bearer
+ *   access token of that account carrying the cloud-platform scope, `{"token": <ID token>}`;
  * - `GET /oauth2/v3/certs` (JWKS) and `/oauth2/v1/certs` (PEM): what verifies the ID tokens.
  */
 export async function startFakeGoogleApis(options: FakeGoogleApisOptions): Promise<FakeGoogleApis> {
@@ -96,6 +98,17 @@ async function answer(
         access_type: 'online',
       },
     };
+  }
+  const idTokenFor = /^\/v1\/projects\/-\/serviceAccounts\/([^/:]+):generateIdToken$/.exec(
+    url.pathname,
+  );
+  if (request.method === 'POST' && idTokenFor) {
+    return generateIdToken(
+      decodeURIComponent(idTokenFor[1] ?? ''),
+      request.headers.authorization ?? '',
+      body,
+      project,
+    );
   }
   if (request.method === 'GET' && url.pathname === '/oauth2/v3/certs') {
     return { status: 200, body: project.jwks() };
@@ -164,4 +177,50 @@ async function readBody(request: IncomingMessage): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const chunk of request) chunks.push(chunk as Buffer);
   return Buffer.concat(chunks).toString('utf8');
+}
+
+const CLOUD_PLATFORM = 'https://www.googleapis.com/auth/cloud-platform';
+
+/** Google's JSON error envelope (`{error: {code, message, status}}`) of the IAM APIs. */
+const apiError = (code: number, status: string, message: string): Answer => ({
+  status: code,
+  body: { error: { code, message, status } },
+});
+
+/**
+ * IAM Credentials `generateIdToken` (reference gcp-metadata.md §4.3). The fake lets an account
+ * mint ID tokens for itself only (in GCP that takes `iam.serviceAccounts.getOpenIdToken` on it).
+ */
+function generateIdToken(
+  email: string,
+  authorization: string,
+  body: string,
+  project: FakeGcpProject,
+): Answer {
+  const bearer = /^Bearer (.+)$/i.exec(authorization)?.[1] ?? '';
+  const caller = project.findAccessToken(bearer);
+  if (!caller) {
+    return apiError(
+      401,
+      'UNAUTHENTICATED',
+      'Request had invalid authentication credentials. Expected OAuth 2 access token, login cookie or other valid authentication credential.',
+    );
+  }
+  if (caller.email !== email || !caller.scopes.includes(CLOUD_PLATFORM)) {
+    return apiError(
+      403,
+      'PERMISSION_DENIED',
+      "Permission 'iam.serviceAccounts.getOpenIdToken' denied on resource (or it may not exist).",
+    );
+  }
+  let audience: unknown;
+  try {
+    audience = (JSON.parse(body) as { audience?: unknown }).audience;
+  } catch {
+    return apiError(400, 'INVALID_ARGUMENT', 'Invalid JSON payload received.');
+  }
+  if (typeof audience !== 'string' || audience === '') {
+    return apiError(400, 'INVALID_ARGUMENT', 'Audience is required.');
+  }
+  return { status: 200, body: { token: project.signIdToken(email, audience) } };
 }
