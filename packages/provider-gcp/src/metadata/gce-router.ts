@@ -49,8 +49,8 @@ const V1 = '/computeMetadata/v1';
  * 2. an error boundary: no credential fit to serve → 503, which gaxios and google-auth retry;
  * 3. `X-Forwarded-For` → 403 (§1.1);
  * 4. no `Metadata-Flavor: Google` → 403 with Google's HTML page (§1.1);
- * 5. GET/HEAD only (else 405); listings of `/` and `/computeMetadata/`, the legacy versions → 404 (§1.5), and
- *    the v1 tree with its query rules, token and identity endpoints.
+ * 5. GET/HEAD only (else 405); the listings of `/` and `/computeMetadata/`; the v1 tree with its
+ *    query rules, token and identity endpoints; the legacy versions and anything else → 404 (§1.5).
  */
 export function gceMiddleware(deps: GceRouterDeps): Middleware {
   const routes: ReadonlyArray<readonly [RegExp, (ctx: Context) => Promise<void> | void]> = [
