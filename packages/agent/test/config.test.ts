@@ -221,7 +221,7 @@ describe('mistakes name the key and say what was expected', () => {
 
   it('an unknown top-level key', () => {
     expect(problemsOf(minimalWith({ listn: '127.0.0.1:80' }))).toEqual([
-      'config.yaml: listn: unknown key; expected one of listen, allowRemote, log, vault, facts, credentials, aws',
+      'config.yaml: listn: unknown key; expected one of listen, allowRemote, log, vault, facts, credentials, aws, gcp',
     ]);
   });
 

@@ -1,5 +1,6 @@
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { fromInstanceMetadata } from '@aws-sdk/credential-providers';
+import * as gcpMetadata from 'gcp-metadata';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DevSummary, RunningGuise } from './support/guise-process.js';
 import { logLines, runGuise, startGuise } from './support/guise-process.js';
@@ -89,6 +90,39 @@ describe('guise dev --json', () => {
     },
     15_000,
   );
+
+  it('gives gcp-metadata the GCE variables it needs, and a token Google’s tokeninfo knows', async () => {
+    const host = /^127\.0\.0\.1:\d+$/;
+    expect(summary.env).toMatchObject({
+      GCE_METADATA_HOST: expect.stringMatching(host),
+      GCE_METADATA_IP: expect.stringMatching(host),
+      GCE_METADATA_ROOT: expect.stringMatching(host),
+    });
+    const { GCE_METADATA_HOST, GCE_METADATA_IP, GCE_METADATA_ROOT } = summary.env;
+    const served = await withEnv(
+      { GCE_METADATA_HOST, GCE_METADATA_IP, GCE_METADATA_ROOT },
+      async () => {
+        gcpMetadata.resetIsAvailableCache();
+        return {
+          available: await gcpMetadata.isAvailable(),
+          project: await gcpMetadata.project('project-id'),
+          email: await gcpMetadata.instance('service-accounts/default/email'),
+          token: (await gcpMetadata.instance('service-accounts/default/token')) as {
+            access_token: string;
+          },
+        };
+      },
+    );
+    expect(served).toMatchObject({
+      available: true,
+      project: summary.gcp.projectId,
+      email: summary.gcp.serviceAccount,
+    });
+    const info = await fetch(
+      `${summary.gcp.googleApis}/oauth2/v3/tokeninfo?access_token=${served.token.access_token}`,
+    );
+    expect(await info.json()).toMatchObject({ email: summary.gcp.serviceAccount });
+  });
 
   it('serves the demo role under the metadata tree a curl user would walk', async () => {
     const listing = await fetch(

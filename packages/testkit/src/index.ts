@@ -1,4 +1,4 @@
-// @guise/testkit: a Vault-API-compatible in-memory server and a fake AWS STS that speak only wire
+// @guise/testkit: a Vault-API-compatible in-memory server, a fake AWS STS and fake Google APIs that speak only wire
 // protocols, for tests, benchmarks and `guise dev`.
 export { startFakeVault } from './vault/fake-vault.js';
 export type { FakeVault, FakeVaultOptions } from './vault/fake-vault.js';
@@ -13,3 +13,11 @@ export { startFakeSts } from './aws/sts/fake-sts.js';
 export type { FakeSts, FakeStsOptions } from './aws/sts/fake-sts.js';
 export { installLoopbackGuard, LoopbackGuardError } from './net/loopback-guard.js';
 export type { LoopbackGuardOptions } from './net/loopback-guard.js';
+export { FakeGcpProject, GOOGLE_TOKEN_URL } from './gcp/fake-gcp-project.js';
+export type {
+  FakeAccessToken,
+  FakeServiceAccountKey,
+  IdTokenClaims,
+} from './gcp/fake-gcp-project.js';
+export { startFakeGoogleApis } from './gcp/google/fake-google-apis.js';
+export type { FakeGoogleApis, FakeGoogleApisOptions } from './gcp/google/fake-google-apis.js';

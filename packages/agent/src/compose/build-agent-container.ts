@@ -14,6 +14,7 @@ import type { DependencyContainer } from 'tsyringe';
 import { container, Lifecycle } from 'tsyringe';
 import type { AgentConfig } from '../config/schema.js';
 import { registerAws } from './register-aws.js';
+import { registerGcp } from './register-gcp.js';
 import { toVaultSessionConfig } from './vault-session-config.js';
 
 /** What an embedding program or a test may supply instead of the defaults. */
@@ -54,6 +55,8 @@ export async function buildAgentContainer(
   });
 
   scope.registerSingleton(CredentialBroker);
+  // GCE first: it claims `/` only for `Metadata-Flavor: Google`, AWS claims it always.
+  if (config.gcp) registerGcp(scope, config.gcp);
   registerAws(scope, config.aws);
   return scope;
 }

@@ -10,6 +10,7 @@ import {
   section,
   toSecretRef,
 } from './schema-parts.js';
+import { gcpSection } from './gcp-schema.js';
 
 /** Where the agent listens unless told otherwise: the address every cloud SDK tries first. */
 export const DEFAULT_LISTEN = '169.254.169.254:80';
@@ -140,6 +141,7 @@ export const agentConfigSchema = section({
   facts: factsSection.prefault({}),
   credentials: credentialsSection.prefault({}),
   aws: awsSection,
+  gcp: gcpSection.optional(),
 }).superRefine((config, ctx) => {
   if (!config.allowRemote && !isLocalOnlyAddress(config.listen.host)) {
     ctx.addIssue({
@@ -154,5 +156,6 @@ export const agentConfigSchema = section({
 export type AgentConfig = z.output<typeof agentConfigSchema>;
 export type VaultConfig = AgentConfig['vault'];
 export type AwsConfig = AgentConfig['aws'];
+export type GcpConfig = NonNullable<AgentConfig['gcp']>;
 /** What a config file may contain, before defaults (for building configs in code). */
 export type AgentConfigInput = z.input<typeof agentConfigSchema>;

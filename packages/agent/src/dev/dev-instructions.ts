@@ -11,6 +11,7 @@ export function devSummary(dev: DevEnvironment) {
     accountId: dev.accountId,
     roles: dev.roles,
     tokens: dev.tokens,
+    gcp: dev.gcp,
     env: dev.env,
   };
 }
@@ -34,6 +35,8 @@ export function devInstructions(dev: DevEnvironment): string {
     ...exports,
     `  aws sts get-caller-identity --endpoint-url ${dev.stsEndpoint}`,
     ...curl,
+    `  curl -s -H 'Metadata-Flavor: Google' ${dev.metadataUrl}/computeMetadata/v1/instance/service-accounts/default/token`,
+    '  gcloud auth print-access-token   # with CLOUDSDK_CONFIG pointing at an empty directory',
     `Vault (dev, in memory): VAULT_ADDR=${dev.vaultAddr} VAULT_TOKEN=${dev.vaultToken}`,
     'Stop with Ctrl-C.',
     '',

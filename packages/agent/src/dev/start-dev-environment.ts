@@ -3,13 +3,14 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Logger } from '@guise/core';
 import { JsonLogger } from '@guise/core';
-import { startFakeSts, startFakeVault } from '@guise/testkit';
+import { startFakeGoogleApis, startFakeSts, startFakeVault } from '@guise/testkit';
 import { startAgent } from '../compose/start-agent.js';
 import { once } from '../util/once.js';
 import { parseConfig } from '../config/load-config.js';
 import { listenOverride } from '../config/overrides.js';
 import type { AwsConfig } from '../config/schema.js';
 import { DEMO_ROLE, seedVault } from './seed-vault.js';
+import { DEMO_GCP_KEY_ACCOUNT, DEMO_GCP_ROLESET, seedGcp } from './seed-gcp.js';
 import { VaultOperator } from './vault-operator.js';
 
 export interface DevEnvironmentOptions {
@@ -32,12 +33,22 @@ export interface DevEnvironment {
   readonly roles: readonly string[];
   /** The IMDSv2 token mode the agent runs in. */
   readonly tokens: AwsConfig['tokens'];
-  /** The variables that make an AWS client use this environment and nothing else. */
+  /** The GCP side: the project the fake Google knows, the service account, the fake's URL. */
+  readonly gcp: {
+    readonly projectId: string;
+    readonly projectNumber: string;
+    readonly serviceAccount: string;
+    readonly googleApis: string;
+  };
+  /** The variables that make AWS and GCP clients use this environment and nothing else. */
   readonly env: Readonly<Record<string, string>>;
   stop(): Promise<void>;
 }
 
 const REGION = 'us-east-1';
+
+/** `http://127.0.0.1:8080` → `127.0.0.1:8080`, as GCE_METADATA_* expect it. */
+const hostPort = (url: string) => new URL(url).host;
 const LOOPBACK = '127.0.0.1';
 
 /**
@@ -51,20 +62,27 @@ export async function startDevEnvironment(
   const logger = options.logger ?? new JsonLogger();
   const vault = await startFakeVault({ host: LOOPBACK, port: 0 });
   const sts = await startFakeSts({ account: vault.aws, host: LOOPBACK, port: 0 });
+  const google = await startFakeGoogleApis({ project: vault.gcp, host: LOOPBACK, port: 0 });
   const workDir = await mkdtemp(path.join(tmpdir(), 'guise-dev-'));
   const stopBackends = async () => {
-    await Promise.all([sts.stop(), vault.stop()]);
+    await Promise.all([sts.stop(), google.stop(), vault.stop()]);
     await rm(workDir, { recursive: true, force: true });
   };
 
   try {
-    const appRole = await seedVault(new VaultOperator(vault.url, vault.rootToken), {
+    const operator = new VaultOperator(vault.url, vault.rootToken);
+    const appRole = await seedVault(operator, {
       accountId: vault.aws.accountId,
       // What an operator creates in IAM for Vault (an IAM user's access key) before configuring it.
       rootKeys: vault.aws.createUserAccessKey('vault-root'),
       stsEndpoint: sts.url,
       region: REGION,
       workDir,
+    });
+    const gcp = await seedGcp(operator, {
+      project: vault.gcp.projectId,
+      appRole: appRole.roleName,
+      policies: [DEMO_ROLE],
     });
     const config = parseConfig(
       {
@@ -89,6 +107,15 @@ export async function startDevEnvironment(
             accountId: vault.aws.accountId,
           },
         },
+        gcp: {
+          project: { id: vault.gcp.projectId, number: vault.gcp.projectNumber },
+          serviceAccount: {
+            email: gcp.email,
+            token: { vault: { roleset: DEMO_GCP_ROLESET } },
+            identity: { vault: { staticAccount: DEMO_GCP_KEY_ACCOUNT } },
+          },
+          googleTokenUrl: google.tokenUrl,
+        },
       },
       { source: 'guise dev', overrides: listenOverride(options.listen) },
     );
@@ -104,6 +131,12 @@ export async function startDevEnvironment(
       accountId: vault.aws.accountId,
       roles: [DEMO_ROLE],
       tokens: config.aws.tokens,
+      gcp: {
+        projectId: vault.gcp.projectId,
+        projectNumber: vault.gcp.projectNumber,
+        serviceAccount: gcp.email,
+        googleApis: google.url,
+      },
       env: {
         // botocore adds a missing trailing slash and the JS SDK replaces the path: both accept this.
         AWS_EC2_METADATA_SERVICE_ENDPOINT: `${agent.url}/`,
@@ -114,6 +147,13 @@ export async function startDevEnvironment(
         // A profile or shared credentials file would win over IMDS in every SDK's chain.
         AWS_CONFIG_FILE: '/dev/null',
         AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
+        // GCP (reference/gcp-metadata.md §2.5): host:port without a scheme, read by gcp-metadata
+        // (IP wins over HOST), Python google-auth (HOST for data, IP for its ping) and gcloud
+        // (ROOT only); mTLS off, as the agent speaks plain HTTP.
+        GCE_METADATA_HOST: hostPort(agent.url),
+        GCE_METADATA_IP: hostPort(agent.url),
+        GCE_METADATA_ROOT: hostPort(agent.url),
+        GCE_METADATA_MTLS_MODE: 'none',
       },
       stop: once(async () => {
         await agent.stop();

@@ -141,7 +141,7 @@ function locateSdkJs(): LocatedClient {
   };
 }
 
-function executablesOnPath(name: string): string[] {
+export function executablesOnPath(name: string): string[] {
   return (process.env.PATH ?? '')
     .split(delimiter)
     .filter(Boolean)
@@ -164,10 +164,14 @@ function realpathOrSelf(path: string): string {
   }
 }
 
-/** First line of a command's stdout, or undefined if it cannot run or fails. */
-function firstLineOf(argv: string[]): string | undefined {
+/** First line of a command's stdout (with `env` added to ours), or undefined if it cannot run or fails. */
+export function firstLineOf(argv: string[], env?: Record<string, string>): string | undefined {
   const [file = '', ...args] = argv;
-  const run = spawnSync(file, args, { encoding: 'utf8', timeout: 10_000 });
+  const run = spawnSync(file, args, {
+    encoding: 'utf8',
+    timeout: 10_000,
+    ...(env ? { env: { ...process.env, ...env } } : {}),
+  });
   if (run.status !== 0) return undefined;
   return run.stdout.trim().split('\n')[0];
 }

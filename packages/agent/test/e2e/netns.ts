@@ -14,6 +14,8 @@ export type NetnsSupport =
 
 /** Env var carrying the caller's network-namespace inode, so code inside can prove it is elsewhere. */
 export const PARENT_NETNS_ENV = 'GUISE_E2E_PARENT_NETNS';
+/** The same for the mount namespace, when the run has a private one (its own /etc/hosts). */
+export const PARENT_MNTNS_ENV = 'GUISE_E2E_PARENT_MNTNS';
 
 export function probePrivateNetns(): NetnsSupport {
   const unshareFlags = [process.getuid?.() === 0 ? '-n' : '-rn', '-p', '-f', '--kill-child'];
@@ -40,7 +42,7 @@ export interface NamespacedRun {
 }
 
 /**
- * Runs `argv` as the first process of fresh network + PID namespaces and resolves when it exits.
+ * Runs `argv` as the first process of fresh network + PID (+ mount) namespaces and resolves when it exits.
  * On timeout `unshare` is SIGKILLed, which (through --kill-child and the PID namespace) takes
  * every process inside down with it, and the promise rejects with whatever was printed so far.
  */
@@ -49,10 +51,15 @@ export function runInPrivateNetns(
   argv: readonly string[],
   env: NodeJS.ProcessEnv,
   timeoutMs: number,
+  options: { privateMounts?: boolean } = {},
 ): Promise<NamespacedRun> {
   const parentNetns = String(statSync('/proc/self/ns/net').ino);
-  const child = spawn('unshare', [...support.unshareFlags, '--', ...argv], {
-    env: { ...env, [PARENT_NETNS_ENV]: parentNetns },
+  const parentMntns = String(statSync('/proc/self/ns/mnt').ino);
+  // `-m`: a private mount namespace (propagation private), so a bind mount over /etc/hosts
+  // inside is invisible to the host and gone with the namespace.
+  const flags = options.privateMounts ? [...support.unshareFlags, '-m'] : support.unshareFlags;
+  const child = spawn('unshare', [...flags, '--', ...argv], {
+    env: { ...env, [PARENT_NETNS_ENV]: parentNetns, [PARENT_MNTNS_ENV]: parentMntns },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stdout = '';

@@ -42,7 +42,8 @@ const imdsFacts = z.object({
   }),
 });
 
-const clientResult = z.object({
+/** One client's run as scenario scripts print it (also used by the GCP scenario). */
+export const clientResult = z.object({
   id: z.string(),
   argv: z.array(z.string()),
   exitCode: z.number().nullable(),

@@ -65,6 +65,12 @@ export interface DevSummary {
   readonly accountId: string;
   readonly roles: string[];
   readonly tokens: string;
+  readonly gcp: {
+    readonly projectId: string;
+    readonly projectNumber: string;
+    readonly serviceAccount: string;
+    readonly googleApis: string;
+  };
   readonly env: Record<string, string>;
 }
 
