@@ -13,3 +13,8 @@ export { startFakeSts } from './aws/sts/fake-sts.js';
 export type { FakeSts, FakeStsOptions } from './aws/sts/fake-sts.js';
 export { installLoopbackGuard, LoopbackGuardError } from './net/loopback-guard.js';
 export type { LoopbackGuardOptions } from './net/loopback-guard.js';
+export { FakeAzureTenant } from './azure/fake-azure-tenant.js';
+export type { FakeServicePrincipal } from './azure/fake-azure-tenant.js';
+export { startFakeAzure } from './azure/fake-azure.js';
+export type { FakeAzure, FakeAzureOptions } from './azure/fake-azure.js';
+export type { AccessTokenClaims } from './azure/entra/token-signer.js';

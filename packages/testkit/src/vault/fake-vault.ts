@@ -1,10 +1,12 @@
 import { FakeAwsAccount } from '../aws/fake-aws-account.js';
+import { FakeAzureTenant } from '../azure/fake-azure-tenant.js';
 import type { Clock } from '../clock.js';
 import { listenOnLoopback } from '../net/listen.js';
 import { randomBase62, randomString, randomUuid } from '../util/random.js';
 import { approleBackend } from './auth/approle/approle-backend.js';
 import { VaultCore } from './core.js';
 import { awsBackend, type SessionTokenField } from './engines/aws/aws-backend.js';
+import { azureBackend } from './engines/azure/azure-backend.js';
 import { kvV1Backend } from './engines/kv/kv-v1-backend.js';
 import { kvV2Backend } from './engines/kv/kv-v2-backend.js';
 import { FaultSwitches, type VaultFaults } from './faults.js';
@@ -29,6 +31,8 @@ export interface FakeVaultOptions {
   now?: () => number;
   /** The account whose keys the AWS engine mints (default: a new one on the same clock). */
   aws?: FakeAwsAccount;
+  /** The tenant whose service principals the Azure engine creates (default: a new one on the same clock). */
+  azure?: FakeAzureTenant;
   /** Vault config `default_lease_ttl` in seconds (default 768h, as Vault's). */
   defaultLeaseTtlSeconds?: number;
   /** Vault config `max_lease_ttl` in seconds (default 768h, as Vault's). */
@@ -46,6 +50,7 @@ export interface FakeVault {
   readonly url: string;
   readonly rootToken: string;
   readonly aws: FakeAwsAccount;
+  readonly azure: FakeAzureTenant;
   /** Every request, for counting Vault calls in tests. */
   readonly requests: ReadonlyArray<RequestRecord>;
   readonly faults: VaultFaults;
@@ -57,13 +62,14 @@ const SYSTEM_MAX_TTL_SECONDS = 768 * 3600;
 
 /**
  * Starts an in-memory, Vault-API-compatible server, set up like `vault server -dev`: a root
- * token, `secret/` as KV v2, the token auth method; enable `aws`, `kv` and `approle` through
+ * token, `secret/` as KV v2, the token auth method; enable `aws`, `azure`, `kv` and `approle` through
  * `sys/mounts` and `sys/auth` as with a real Vault. Expired tokens and leases are revoked before
  * each request and once a second.
  */
 export async function startFakeVault(options: FakeVaultOptions = {}): Promise<FakeVault> {
   const now: Clock = options.now ?? Date.now;
   const account = options.aws ?? new FakeAwsAccount({ now });
+  const azureTenant = options.azure ?? new FakeAzureTenant({ now });
   const mounts = new MountTable({
     defaultLeaseTtlSeconds: options.defaultLeaseTtlSeconds ?? SYSTEM_MAX_TTL_SECONDS,
     maxLeaseTtlSeconds: options.maxLeaseTtlSeconds ?? SYSTEM_MAX_TTL_SECONDS,
@@ -89,6 +95,7 @@ export async function startFakeVault(options: FakeVaultOptions = {}): Promise<Fa
         sessionTokenFields: options.awsSessionTokenFields ?? ['security_token', 'session_token'],
       });
     }
+    if (type === 'azure') return azureBackend({ tenant: azureTenant, now });
     return undefined;
   };
   const services: VaultServices = {
@@ -150,6 +157,7 @@ export async function startFakeVault(options: FakeVaultOptions = {}): Promise<Fa
     url: server.url,
     rootToken,
     aws: account,
+    azure: azureTenant,
     requests,
     faults,
     stop: async () => {
