@@ -49,6 +49,7 @@ export type { VaultSession, VaultSessionStatus } from './vault/vault-session.js'
 export type { VaultResponse, VaultAuth, VaultWrapInfo } from './vault/vault-response.js';
 export { VaultRequestError, VaultUnreachableError, VaultLoginError } from './vault/errors.js';
 export { NodeVaultSession } from './vault/node-vault-session.js';
+export { leaseOf, renewLeased, revokeLeased } from './vault/leased-credential.js';
 export type {
   VaultSessionConfig,
   VaultAuthConfig,

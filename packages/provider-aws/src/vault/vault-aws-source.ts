@@ -2,12 +2,11 @@ import type {
   Clock,
   CredentialSource,
   Issued,
-  Lease,
   Logger,
   VaultResponse,
   VaultSession,
 } from '@guise/core';
-import { VaultRequestError, silentLogger } from '@guise/core';
+import { VaultRequestError, leaseOf, renewLeased, revokeLeased, silentLogger } from '@guise/core';
 import type { AwsCredentials } from '../aws-credentials.js';
 
 export interface VaultAwsSourceOptions {
@@ -91,25 +90,12 @@ export class VaultAwsSource implements CredentialSource<AwsCredentials> {
     }
   }
 
-  async renew(current: Issued<AwsCredentials>): Promise<Issued<AwsCredentials>> {
-    const lease = current.lease;
-    if (!lease?.renewable) throw new Error(`${this.id}: the credential's lease is not renewable`);
-    const renewedAt = this.clock.now();
-    const response = await this.session.renewLease(lease.id);
-    return {
-      value: current.value,
-      issuedAt: renewedAt,
-      expiresAt: renewedAt + response.lease_duration * 1000,
-      lease: {
-        id: response.lease_id || lease.id,
-        renewable: response.renewable,
-        durationSeconds: response.lease_duration,
-      },
-    };
+  renew(current: Issued<AwsCredentials>): Promise<Issued<AwsCredentials>> {
+    return renewLeased(this.session, this.clock, this.id, current);
   }
 
-  async revoke(current: Issued<AwsCredentials>): Promise<void> {
-    if (current.lease) await this.session.revokeLease(current.lease.id);
+  revoke(current: Issued<AwsCredentials>): Promise<void> {
+    return revokeLeased(this.session, current);
   }
 
   private requestedTtl(): number | undefined {
@@ -151,13 +137,7 @@ export class VaultAwsSource implements CredentialSource<AwsCredentials> {
     }
     const sessionToken = data.session_token ?? data.security_token ?? undefined;
     const accountId = data.arn === undefined ? undefined : accountOf(data.arn);
-    const lease: Lease | undefined = response.lease_id
-      ? {
-          id: response.lease_id,
-          renewable: response.renewable,
-          durationSeconds: response.lease_duration,
-        }
-      : undefined;
+    const lease = leaseOf(response);
     return {
       value: {
         accessKeyId,
