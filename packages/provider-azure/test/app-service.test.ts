@@ -24,7 +24,9 @@ describe('App Service dialect', () => {
     vi.stubEnv('AZURE_POD_IDENTITY_AUTHORITY_HOST', undefined);
     vi.stubEnv('IDENTITY_ENDPOINT', azure.appServiceEndpoint);
     vi.stubEnv('IDENTITY_HEADER', APP_SERVICE_SECRET);
-    const token = await new ManagedIdentityCredential().getToken('https://management.azure.com/.default');
+    const token = await new ManagedIdentityCredential().getToken(
+      'https://management.azure.com/.default',
+    );
     const claims = azure.azure.verifyToken(token.token);
     const principal = azure.tenant.principals().find((p) => p.appId === claims?.appid);
     expect(claims).toMatchObject({ tid: azure.tenant.tenantId, oid: principal?.objectId });
@@ -36,13 +38,21 @@ describe('App Service dialect', () => {
       'X-IDENTITY-HEADER': APP_SERVICE_SECRET,
     });
     const body = res.json<Record<string, string>>();
-    expect(Object.keys(body)).toEqual(['access_token', 'expires_on', 'resource', 'token_type', 'client_id']);
+    expect(Object.keys(body)).toEqual([
+      'access_token',
+      'expires_on',
+      'resource',
+      'token_type',
+      'client_id',
+    ]);
     expect(body).toMatchObject({
       resource: 'https://vault.azure.net',
       token_type: 'Bearer',
       client_id: USER_ASSIGNED.clientId,
     });
-    expect(body['expires_on']).toBe(String(azure.azure.verifyToken(body['access_token'] ?? '')?.exp));
+    expect(body['expires_on']).toBe(
+      String(azure.azure.verifyToken(body['access_token'] ?? '')?.exp),
+    );
   });
 
   it('refuses a missing or wrong X-IDENTITY-HEADER and an old api-version', async () => {

@@ -24,7 +24,9 @@ afterAll(() => imds.close());
 describe('guards', () => {
   it('answers the header-less probe at once with the exact 400 (§0.3), before Vault is asked', async () => {
     const started = performance.now();
-    const res = await get(imds.port, '/metadata/identity/oauth2/token', { Accept: 'application/json' });
+    const res = await get(imds.port, '/metadata/identity/oauth2/token', {
+      Accept: 'application/json',
+    });
     expect(performance.now() - started).toBeLessThan(100);
     expect(res.status).toBe(400);
     expect(res.text).toBe(IDENTITY_HEADER_MISSING);
@@ -39,9 +41,13 @@ describe('guards', () => {
   });
 
   it('accepts Metadata: True in any case', async () => {
-    const res = await get(imds.port, `${INSTANCE}/compute/vmId?api-version=2021-02-01&format=text`, {
-      Metadata: 'True',
-    });
+    const res = await get(
+      imds.port,
+      `${INSTANCE}/compute/vmId?api-version=2021-02-01&format=text`,
+      {
+        Metadata: 'True',
+      },
+    );
     expect(res.status).toBe(200);
   });
 
@@ -69,8 +75,13 @@ describe('guards', () => {
   });
 
   it('rejects duplicate query parameters and verbs other than GET', async () => {
-    expect((await get(imds.port, `${INSTANCE}?api-version=2021-02-01&api-version=2021-02-01`)).status).toBe(400);
-    expect((await get(imds.port, `${INSTANCE}?api-version=2021-02-01`, { Metadata: 'true' }, 'POST')).status).toBe(405);
+    expect(
+      (await get(imds.port, `${INSTANCE}?api-version=2021-02-01&api-version=2021-02-01`)).status,
+    ).toBe(400);
+    expect(
+      (await get(imds.port, `${INSTANCE}?api-version=2021-02-01`, { Metadata: 'true' }, 'POST'))
+        .status,
+    ).toBe(405);
   });
 
   it('passes paths it does not own to the next dialect, and 404s unknown /metadata paths', async () => {
@@ -98,7 +109,9 @@ describe('/metadata/instance', () => {
       ],
       platformFaultDomain: '0',
     });
-    expect(doc.compute['vmId']).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(doc.compute['vmId']).toMatch(
+      /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/,
+    );
     // Introduced after 2021-02-01: absent.
     expect(doc.compute).not.toHaveProperty('securityProfile');
     expect(doc.network.interface).toEqual([
@@ -129,13 +142,22 @@ describe('/metadata/instance', () => {
     ]);
     expect((await get(imds.port, path)).status).toBe(400);
     // What MSAL's region discovery asks (§3.4).
-    const region = await get(imds.port, `${INSTANCE}/compute/location?format=text&api-version=2021-01-01`);
+    const region = await get(
+      imds.port,
+      `${INSTANCE}/compute/location?format=text&api-version=2021-01-01`,
+    );
     expect(region.text).toBe('westeurope');
-    expect((await get(imds.port, `${INSTANCE}/compute/nothing?api-version=2021-02-01&format=text`)).status).toBe(404);
+    expect(
+      (await get(imds.port, `${INSTANCE}/compute/nothing?api-version=2021-02-01&format=text`))
+        .status,
+    ).toBe(404);
   });
 
   it('treats /metadata case-insensitively (§0.10)', async () => {
-    const res = await get(imds.port, `/METADATA/instance/compute/name?api-version=2021-02-01&format=text`);
+    const res = await get(
+      imds.port,
+      `/METADATA/instance/compute/name?api-version=2021-02-01&format=text`,
+    );
     expect(res.text).toBe(FACTS.hostname);
   });
 });
@@ -184,7 +206,10 @@ describe('/metadata/identity/oauth2/token', () => {
     expect(claimsOf(res.json<{ access_token: string }>().access_token)).toMatchObject({
       aud: 'https://vault.azure.net',
     });
-    const slash = await get(imds.port, `/metadata/identity/oauth2/token/?api-version=2018-02-01&resource=https://management.core.windows.net/`);
+    const slash = await get(
+      imds.port,
+      `/metadata/identity/oauth2/token/?api-version=2018-02-01&resource=https://management.core.windows.net/`,
+    );
     expect(slash.json()).toMatchObject({ resource: 'https://management.core.windows.net/' });
     // Entra's rule: everything before the last slash of the scope is the audience (§5.1).
     expect(claimsOf(slash.json<{ access_token: string }>().access_token)['aud']).toBe(
@@ -193,22 +218,34 @@ describe('/metadata/identity/oauth2/token', () => {
   });
 
   it('selects the user-assigned identity by client_id, object_id or msi_res_id and echoes the selector', async () => {
-    const byClient = await get(imds.port, `${TOKEN}&resource=${ARM}&client_id=${USER_ASSIGNED.clientId.toUpperCase()}`);
+    const byClient = await get(
+      imds.port,
+      `${TOKEN}&resource=${ARM}&client_id=${USER_ASSIGNED.clientId.toUpperCase()}`,
+    );
     expect(byClient.json()).toMatchObject({ client_id: USER_ASSIGNED.clientId });
-    const byObject = await get(imds.port, `${TOKEN}&resource=${ARM}&object_id=${USER_ASSIGNED.objectId}`);
+    const byObject = await get(
+      imds.port,
+      `${TOKEN}&resource=${ARM}&object_id=${USER_ASSIGNED.objectId}`,
+    );
     expect(byObject.json()).toMatchObject({ object_id: USER_ASSIGNED.objectId });
     const byResource = await get(
       imds.port,
       `${TOKEN}&resource=${ARM}&msi_res_id=${encodeURIComponent(USER_ASSIGNED.resourceId)}`,
     );
     expect(byResource.json()).toMatchObject({ msi_res_id: USER_ASSIGNED.resourceId });
-    const system = claimsOf((await get(imds.port, `${TOKEN}&resource=${ARM}`)).json<{ access_token: string }>().access_token);
+    const system = claimsOf(
+      (await get(imds.port, `${TOKEN}&resource=${ARM}`)).json<{ access_token: string }>()
+        .access_token,
+    );
     const user = claimsOf(byClient.json<{ access_token: string }>().access_token);
     expect(user['oid']).not.toBe(system['oid']);
   });
 
   it('answers selection errors with the exact bodies', async () => {
-    const unknown = await get(imds.port, `${TOKEN}&resource=${ARM}&client_id=00000000-0000-0000-0000-000000000001`);
+    const unknown = await get(
+      imds.port,
+      `${TOKEN}&resource=${ARM}&client_id=00000000-0000-0000-0000-000000000001`,
+    );
     expect([unknown.status, unknown.text]).toEqual([
       400,
       '{"error":"invalid_request","error_description":"Identity not found"}',

@@ -5,7 +5,6 @@ import { DefaultAzureCredential, ManagedIdentityCredential } from '@azure/identi
 import type { AzureHarness } from './support.js';
 import { APP_SERVICE_SECRET, claimsOf, startAzure, USER_ASSIGNED } from './support.js';
 
-
 /**
  * Unmodified clients against the IMDS and App Service dialects on loopback, pointed there by
  * their own variables: AZURE_POD_IDENTITY_AUTHORITY_HOST (IMDS base URL in @azure/identity's
@@ -60,7 +59,11 @@ function principalOf(token: string) {
 function expectVaultPrincipalToken(token: string, audience: string) {
   const { claims, principal } = principalOf(token);
   expect(principal, 'token of a principal Vault issued').toBeDefined();
-  expect(claims).toMatchObject({ tid: azure.tenant.tenantId, oid: principal?.objectId, aud: audience });
+  expect(claims).toMatchObject({
+    tid: azure.tenant.tenantId,
+    oid: principal?.objectId,
+    aud: audience,
+  });
   return claims;
 }
 
@@ -86,15 +89,22 @@ describe('@azure/identity 4.13 (Node)', () => {
   it('ManagedIdentityCredential with an unknown clientId fails with "Identity not found"', async () => {
     cleanAzureEnv({ AZURE_POD_IDENTITY_AUTHORITY_HOST: azure.url });
     await expect(
-      new ManagedIdentityCredential({ clientId: '00000000-0000-0000-0000-000000000009' }).getToken(ARM_SCOPE),
+      new ManagedIdentityCredential({ clientId: '00000000-0000-0000-0000-000000000009' }).getToken(
+        ARM_SCOPE,
+      ),
     ).rejects.toThrow(/Identity not found/);
   });
 
   it('DefaultAzureCredential finds the managed identity (AZURE_CLIENT_ID selects user-assigned)', async () => {
     // `prod` keeps the chain to Environment, WorkloadIdentity and ManagedIdentity: no developer
     // tool credential may run `az` against the machine's own login.
-    cleanAzureEnv({ AZURE_POD_IDENTITY_AUTHORITY_HOST: azure.url, AZURE_TOKEN_CREDENTIALS: 'prod' });
-    const system = await new DefaultAzureCredential().getToken('https://batch.core.windows.net/.default');
+    cleanAzureEnv({
+      AZURE_POD_IDENTITY_AUTHORITY_HOST: azure.url,
+      AZURE_TOKEN_CREDENTIALS: 'prod',
+    });
+    const system = await new DefaultAzureCredential().getToken(
+      'https://batch.core.windows.net/.default',
+    );
     expectVaultPrincipalToken(system.token, 'https://batch.core.windows.net');
     vi.stubEnv('AZURE_CLIENT_ID', USER_ASSIGNED.clientId);
     const user = await new DefaultAzureCredential().getToken('https://storage.azure.com/.default');
@@ -105,7 +115,8 @@ describe('@azure/identity 4.13 (Node)', () => {
 const PYTHON = '/usr/bin/python3';
 const hasPythonAzure =
   spawnSync(PYTHON, ['-c', 'import azure.identity'], { stdio: 'ignore' }).status === 0;
-if (!hasPythonAzure) console.warn('[azure] Python azure-identity skipped: install Debian package python3-azure');
+if (!hasPythonAzure)
+  console.warn('[azure] Python azure-identity skipped: install Debian package python3-azure');
 const PROBE = fileURLToPath(new URL('support/python_managed_identity.py', import.meta.url));
 
 function python(args: string[], env: Record<string, string>) {
@@ -114,7 +125,10 @@ function python(args: string[], env: Record<string, string>) {
       execFile(
         PYTHON,
         [PROBE, ...args],
-        { env: { PATH: '/usr/bin:/bin', HOME: '/nonexistent', NO_PROXY: '*', ...env }, timeout: 30_000 },
+        {
+          env: { PATH: '/usr/bin:/bin', HOME: '/nonexistent', NO_PROXY: '*', ...env },
+          timeout: 30_000,
+        },
         (error, stdout, stderr) =>
           error ? reject(new Error(`${error.message}\n${stderr}`)) : resolve(JSON.parse(stdout)),
       );
@@ -130,7 +144,9 @@ describe.skipIf(!hasPythonAzure)('Python azure-identity (Debian python3-azure)',
     // azure-identity 1.13 int()s expires_on (§0.5).
     expect(system.expires_on).toBe(claims?.exp);
     const user = await python(['https://storage.azure.com/.default', USER_ASSIGNED.clientId], env);
-    expect(expectVaultPrincipalToken(user.token, 'https://storage.azure.com')?.oid).not.toBe(claims?.oid);
+    expect(expectVaultPrincipalToken(user.token, 'https://storage.azure.com')?.oid).not.toBe(
+      claims?.oid,
+    );
   });
 
   it('ManagedIdentityCredential over the App Service dialect', async () => {

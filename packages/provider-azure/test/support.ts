@@ -88,7 +88,12 @@ export async function startAzure(options: HarnessOptions = {}): Promise<AzureHar
   const session = new NodeVaultSession(
     {
       addresses: [vault.url],
-      auth: { method: 'approle', roleId: { value: roleId }, secretId: { value: secretId }, wrapped: false },
+      auth: {
+        method: 'approle',
+        roleId: { value: roleId },
+        secretId: { value: secretId },
+        wrapped: false,
+      },
     },
     clock,
     silentLogger,
@@ -120,7 +125,12 @@ export async function startAzure(options: HarnessOptions = {}): Promise<AzureHar
   if (shape !== 'two-user')
     identities.push({ name: 'system', systemAssigned: true, tokens: tokensFor('system') });
   if (shape !== 'system')
-    identities.push({ name: 'app', systemAssigned: false, ...USER_ASSIGNED, tokens: tokensFor('app') });
+    identities.push({
+      name: 'app',
+      systemAssigned: false,
+      ...USER_ASSIGNED,
+      tokens: tokensFor('app'),
+    });
   if (shape === 'two-user') {
     identities.push({
       name: 'other',
