@@ -61,6 +61,7 @@ export { DEFAULT_RENEW } from './vault/vault-session-config.js';
 export type { RetrySettings } from './vault/retry-policy.js';
 export { DEFAULT_RETRY } from './vault/retry-policy.js';
 export type { SecretInput, SecretInputConfig } from './vault/auth/secret-input.js';
+export { secretInputFrom } from './vault/auth/secret-input.js';
 
 export type { InstanceFacts, PartialFacts } from './facts/instance-facts.js';
 export type { FactSource } from './facts/fact-source.js';

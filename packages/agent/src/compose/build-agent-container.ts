@@ -14,6 +14,7 @@ import type { DependencyContainer } from 'tsyringe';
 import { container, Lifecycle } from 'tsyringe';
 import type { AgentConfig } from '../config/schema.js';
 import { registerAws } from './register-aws.js';
+import { registerAzure } from './register-azure.js';
 import { toVaultSessionConfig } from './vault-session-config.js';
 
 /** What an embedding program or a test may supply instead of the defaults. */
@@ -55,6 +56,7 @@ export async function buildAgentContainer(
 
   scope.registerSingleton(CredentialBroker);
   registerAws(scope, config.aws);
+  if (config.azure) await registerAzure(scope, config.azure);
   return scope;
 }
 
