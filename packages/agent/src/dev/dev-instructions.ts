@@ -11,6 +11,7 @@ export function devSummary(dev: DevEnvironment) {
     accountId: dev.accountId,
     roles: dev.roles,
     tokens: dev.tokens,
+    azure: dev.azure,
     env: dev.env,
   };
 }
@@ -34,6 +35,8 @@ export function devInstructions(dev: DevEnvironment): string {
     ...exports,
     `  aws sts get-caller-identity --endpoint-url ${dev.stsEndpoint}`,
     ...curl,
+    `  curl -s -H 'Metadata: true' '${dev.metadataUrl}/metadata/identity/oauth2/token?api-version=2018-02-01&resource=https://management.azure.com/'`,
+    `  # App Service dialect: IDENTITY_ENDPOINT=${dev.azure.appService.endpoint} IDENTITY_HEADER=${dev.azure.appService.header}`,
     `Vault (dev, in memory): VAULT_ADDR=${dev.vaultAddr} VAULT_TOKEN=${dev.vaultToken}`,
     'Stop with Ctrl-C.',
     '',

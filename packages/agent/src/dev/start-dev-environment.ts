@@ -1,15 +1,17 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Logger } from '@guise/core';
 import { JsonLogger } from '@guise/core';
-import { startFakeSts, startFakeVault } from '@guise/testkit';
+import { startFakeAzure, startFakeSts, startFakeVault } from '@guise/testkit';
 import { startAgent } from '../compose/start-agent.js';
 import { once } from '../util/once.js';
 import { parseConfig } from '../config/load-config.js';
 import { listenOverride } from '../config/overrides.js';
 import type { AwsConfig } from '../config/schema.js';
 import { DEMO_ROLE, seedVault } from './seed-vault.js';
+import { DEMO_AZURE_SYSTEM_ROLE, DEMO_AZURE_USER_ROLE, seedAzure } from './seed-azure.js';
 import { VaultOperator } from './vault-operator.js';
 
 export interface DevEnvironmentOptions {
@@ -32,16 +34,30 @@ export interface DevEnvironment {
   readonly roles: readonly string[];
   /** The IMDSv2 token mode the agent runs in. */
   readonly tokens: AwsConfig['tokens'];
-  /** The variables that make an AWS client use this environment and nothing else. */
+  readonly azure: DevAzure;
+  /** The variables that make an AWS or Azure client use this environment and nothing else. */
   readonly env: Readonly<Record<string, string>>;
   stop(): Promise<void>;
+}
+
+/** The Azure half: the fake cloud, and the identities the agent serves from it. */
+export interface DevAzure {
+  readonly tenantId: string;
+  readonly subscriptionId: string;
+  /** The fake Entra (and ARM: same HTTPS listener), e.g. for `az cloud register`. */
+  readonly cloudUrl: string;
+  /** The CA of the fake cloud's certificate, as a file (`REQUESTS_CA_BUNDLE`, `NODE_EXTRA_CA_CERTS`). */
+  readonly caFile: string;
+  readonly identities: ReadonlyArray<{ name: string; systemAssigned: boolean; clientId?: string }>;
+  /** The App Service dialect: what a process needs as IDENTITY_ENDPOINT and IDENTITY_HEADER. */
+  readonly appService: { readonly endpoint: string; readonly header: string };
 }
 
 const REGION = 'us-east-1';
 const LOOPBACK = '127.0.0.1';
 
 /**
- * The whole chain on loopback: an in-memory Vault and STS (from @guise/testkit), Vault seeded over
+ * The whole chain on loopback: an in-memory Vault, STS and Azure cloud (from @guise/testkit), Vault seeded over
  * its HTTP API as an operator would, and the agent started by the same `startAgent` as in
  * production, logging in with AppRole and a response-wrapped secret_id delivered as a file.
  */
@@ -51,20 +67,30 @@ export async function startDevEnvironment(
   const logger = options.logger ?? new JsonLogger();
   const vault = await startFakeVault({ host: LOOPBACK, port: 0 });
   const sts = await startFakeSts({ account: vault.aws, host: LOOPBACK, port: 0 });
+  const azureCloud = await startFakeAzure({ tenant: vault.azure, host: LOOPBACK, port: 0 });
   const workDir = await mkdtemp(path.join(tmpdir(), 'guise-dev-'));
   const stopBackends = async () => {
-    await Promise.all([sts.stop(), vault.stop()]);
+    await Promise.all([sts.stop(), vault.stop(), azureCloud.stop()]);
     await rm(workDir, { recursive: true, force: true });
   };
 
   try {
-    const appRole = await seedVault(new VaultOperator(vault.url, vault.rootToken), {
+    const operator = new VaultOperator(vault.url, vault.rootToken);
+    const seededAzure = await seedAzure(operator, {
+      tenantId: vault.azure.tenantId,
+      subscriptionId: vault.azure.subscriptionId,
+    });
+    const caFile = path.join(workDir, 'azure-ca.pem');
+    await writeFile(caFile, azureCloud.caPem);
+    const appServiceSecret = randomBytes(24).toString('base64url');
+    const appRole = await seedVault(operator, {
       accountId: vault.aws.accountId,
       // What an operator creates in IAM for Vault (an IAM user's access key) before configuring it.
       rootKeys: vault.aws.createUserAccessKey('vault-root'),
       stsEndpoint: sts.url,
       region: REGION,
       workDir,
+      extraPolicies: [seededAzure.policy],
     });
     const config = parseConfig(
       {
@@ -89,6 +115,17 @@ export async function startDevEnvironment(
             accountId: vault.aws.accountId,
           },
         },
+        azure: {
+          tenantId: vault.azure.tenantId,
+          authorityHost: azureCloud.url,
+          caFile,
+          identities: [
+            { name: DEMO_AZURE_SYSTEM_ROLE, systemAssigned: true },
+            { name: DEMO_AZURE_USER_ROLE, clientId: seededAzure.userClientId },
+          ],
+          instance: { location: 'westeurope', subscriptionId: vault.azure.subscriptionId },
+          appService: { listen: `${LOOPBACK}:0`, secret: { value: appServiceSecret } },
+        },
       },
       { source: 'guise dev', overrides: listenOverride(options.listen) },
     );
@@ -104,6 +141,20 @@ export async function startDevEnvironment(
       accountId: vault.aws.accountId,
       roles: [DEMO_ROLE],
       tokens: config.aws.tokens,
+      azure: {
+        tenantId: vault.azure.tenantId,
+        subscriptionId: vault.azure.subscriptionId,
+        cloudUrl: azureCloud.url,
+        caFile,
+        identities: [
+          { name: DEMO_AZURE_SYSTEM_ROLE, systemAssigned: true },
+          { name: DEMO_AZURE_USER_ROLE, systemAssigned: false, clientId: seededAzure.userClientId },
+        ],
+        appService: {
+          endpoint: `${agent.sideUrls['azure-app-service'] ?? ''}/msi/token`,
+          header: appServiceSecret,
+        },
+      },
       env: {
         // botocore adds a missing trailing slash and the JS SDK replaces the path: both accept this.
         AWS_EC2_METADATA_SERVICE_ENDPOINT: `${agent.url}/`,
@@ -114,6 +165,8 @@ export async function startDevEnvironment(
         // A profile or shared credentials file would win over IMDS in every SDK's chain.
         AWS_CONFIG_FILE: '/dev/null',
         AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
+        // @azure/identity and azure-identity take the IMDS base URL from here (azure-cli does not).
+        AZURE_POD_IDENTITY_AUTHORITY_HOST: agent.url,
       },
       stop: once(async () => {
         await agent.stop();
