@@ -1,6 +1,5 @@
 // Reads, with plain HTTP as `curl` would, the values every client's output is compared with: what
 // the metadata endpoint in this namespace actually served, not what we expect it to serve.
-/* global fetch, AbortSignal -- Node globals; the repo's ESLint config declares none for .mjs */
 import { URL } from 'node:url';
 
 const TIMEOUT_MS = 2_000;
