@@ -65,6 +65,15 @@ export interface DevSummary {
   readonly accountId: string;
   readonly roles: string[];
   readonly tokens: string;
+  readonly azure: {
+    readonly tenantId: string;
+    readonly identities: ReadonlyArray<{
+      name: string;
+      systemAssigned: boolean;
+      clientId?: string;
+    }>;
+    readonly appService: { readonly endpoint: string; readonly header: string };
+  };
   readonly env: Record<string, string>;
 }
 
