@@ -44,7 +44,6 @@ export class EntraTokenSource implements CredentialSource<AzureAccessToken, stri
     // Entra's scope for a v1 resource is the resource as given plus `/.default`: a trailing slash
     // stays, so `https://management.core.windows.net/` keeps it in `aud` (§5.1).
     const scope = `${resource}/.default`;
-    const requestedAt = Date.now();
     const token = await retryThroughPropagation(
       () => this.credentialFor(principal.value).getToken(scope),
       this.entra.propagationRetry ?? DEFAULT_PROPAGATION_RETRY,
@@ -56,9 +55,10 @@ export class EntraTokenSource implements CredentialSource<AzureAccessToken, stri
         }),
     );
     const value = accessTokenOf(token.token);
+    // The token's own times: its lifetime is what Entra granted, whatever the agent's clock says.
     return {
       value,
-      issuedAt: Math.min(requestedAt, value.notBeforeSeconds * 1000),
+      issuedAt: value.notBeforeSeconds * 1000,
       expiresAt: value.expiresOnSeconds * 1000,
     };
   }
