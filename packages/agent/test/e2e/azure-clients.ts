@@ -1,9 +1,10 @@
 import { spawnSync } from 'node:child_process';
+import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import type { LocatedClient } from './clients.js';
 
 /**
- * Finds Debian's Azure clients. Like clients.ts it runs on the host, so it only asks for versions
+ * Finds Debian's Azure clients and @azure/identity. Like clients.ts it runs on the host, so it only asks for versions
  * and imports modules: nothing here may reach 169.254.169.254. `{devInfo}` in an argv is replaced
  * by the `guise dev --json` line inside the namespace.
  */
@@ -11,6 +12,7 @@ export function locateAzureClients() {
   return {
     azureCli: locateAzureCli(),
     pythonAzureIdentity: locatePythonAzureIdentity(),
+    azureIdentityJs: locateAzureIdentityJs(),
   } satisfies Record<string, LocatedClient>;
 }
 
@@ -52,5 +54,24 @@ function locatePythonAzureIdentity(): LocatedClient {
     found: true,
     what: `azure-identity ${run.stdout.trim()} in ${PYTHON}`,
     runs: [{ id: 'python-azure-identity', argv: [PYTHON, probe, '{devInfo}'] }],
+  };
+}
+
+function locateAzureIdentityJs(): LocatedClient {
+  const require = createRequire(import.meta.url);
+  let version: string;
+  try {
+    version = (require('@azure/identity/package.json') as { version: string }).version;
+  } catch {
+    return {
+      found: false,
+      missing: '@azure/identity not installed: run `npm install` (agent devDependencies)',
+    };
+  }
+  const probe = fileURLToPath(new URL('azure-sdk-js-probe.mjs', import.meta.url));
+  return {
+    found: true,
+    what: `@azure/identity ${version}`,
+    runs: [{ id: 'azure-identity-js', argv: [process.execPath, probe, '{devInfo}'] }],
   };
 }

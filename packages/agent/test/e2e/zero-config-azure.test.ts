@@ -56,6 +56,11 @@ const pythonProbe = z.object({
   user: z.object({ token: z.string(), expires_on: z.number() }),
 });
 
+const jsProbe = z.object({
+  system: z.object({ token: z.string(), expiresOnTimestamp: z.number() }),
+  user: z.object({ token: z.string(), expiresOnTimestamp: z.number() }),
+});
+
 const claimsOf = (jwt: string) =>
   z
     .object({
@@ -160,6 +165,20 @@ describe.skipIf(!netns.available || !anyClient)(
         const system = claimsOf(probe.system.token);
         expect(system).toMatchObject({ tid: tenantId, aud: 'https://management.azure.com' });
         expect(probe.system.expires_on).toBe(system.exp);
+        const user = claimsOf(probe.user.token);
+        expect(user).toMatchObject({ tid: tenantId, aud: 'https://storage.azure.com' });
+        expect(user.oid).not.toBe(system.oid);
+      },
+    );
+
+    it.skipIf(!clients.azureIdentityJs.found)(
+      `Node DefaultAzureCredential (probe) and ManagedIdentityCredential({ clientId }) (${nameOf(clients.azureIdentityJs)})`,
+      () => {
+        const probe = jsProbe.parse(JSON.parse(stdoutOf('azure-identity-js')));
+        const { tenantId } = azure();
+        const system = claimsOf(probe.system.token);
+        expect(system).toMatchObject({ tid: tenantId, aud: 'https://management.azure.com' });
+        expect(probe.system.expiresOnTimestamp).toBe(system.exp * 1000);
         const user = claimsOf(probe.user.token);
         expect(user).toMatchObject({ tid: tenantId, aud: 'https://storage.azure.com' });
         expect(user.oid).not.toBe(system.oid);

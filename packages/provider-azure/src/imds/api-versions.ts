@@ -43,6 +43,9 @@ export const API_VERSIONS: readonly string[] = [
 /** The three newest, newest first: MSAL's region discovery retries with `newest-versions[0]`. */
 export const NEWEST_VERSIONS: readonly string[] = API_VERSIONS.slice(-3).reverse();
 
+/** `/metadata/instance` exists from 2017-04-02 (§1.2 table). */
+export const INSTANCE_SINCE = '2017-04-02';
+
 /** The identity category exists from 2018-02-01 (§1.2 table); MIDOC: "2018-02-01 or greater". */
 export const IDENTITY_SINCE = '2018-02-01';
 

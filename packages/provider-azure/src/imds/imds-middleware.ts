@@ -12,7 +12,13 @@ import {
 } from '@guise/core';
 import { TOKEN_UNAVAILABLE } from '../identity/identity-errors.js';
 import type { IdentityTokens } from '../identity/identity-tokens.js';
-import { API_VERSIONS, IDENTITY_SINCE, isAtLeast, isSupportedVersion } from './api-versions.js';
+import {
+  API_VERSIONS,
+  IDENTITY_SINCE,
+  INSTANCE_SINCE,
+  isAtLeast,
+  isSupportedVersion,
+} from './api-versions.js';
 import type { AzureImdsOptions } from './azure-imds-options.js';
 import { identityTokenEndpoint } from './identity-endpoint.js';
 import type { ImdsArea } from './imds-responses.js';
@@ -58,7 +64,7 @@ export function imdsMiddleware(deps: ImdsMiddlewareDeps): Middleware {
   router.get('/versions', (ctx) => sendJson(ctx, 200, { apiVersions: API_VERSIONS }));
   router.get(
     '/instance{/*route}',
-    requireVersion(API_VERSIONS[0] ?? ''),
+    requireVersion(INSTANCE_SINCE),
     instanceEndpoint(options.instance ?? {}, facts),
   );
   router.get(
