@@ -153,6 +153,14 @@ describe('/metadata/instance', () => {
     ).toBe(404);
   });
 
+  it('lists a directory in format=text, sub-directories with a slash', async () => {
+    const res = await get(
+      imds.port,
+      `${INSTANCE}/network/interface/0?api-version=2021-02-01&format=text`,
+    );
+    expect(res.text).toBe('ipv4/\nipv6/\nmacAddress');
+  });
+
   it('treats /metadata case-insensitively (§0.10)', async () => {
     const res = await get(
       imds.port,

@@ -103,6 +103,31 @@ describe('Vault Azure engine, fake Entra and ARM', () => {
     expect(missing.json).toEqual({ errors: ["role 'nope' does not exist"] });
   });
 
+  it('a role with application_object_id adds a secret to that app and removes it on revoke', async () => {
+    const { principal, secret } = tenant.createServicePrincipal('existing-app');
+    await vaultFetch(vault.url, 'azure/roles/existing', {
+      token: vault.rootToken,
+      body: { application_object_id: principal.applicationObjectId, ttl: '1h' },
+    });
+    const creds = await vaultFetch(vault.url, 'azure/creds/existing', { token: vault.rootToken });
+    const data = dataOf(creds) as { client_id: string; client_secret: string };
+    expect(data.client_id).toBe(principal.appId);
+    expect(data.client_secret).not.toBe(secret);
+    expect(tenant.authenticate(principal.appId, data.client_secret)).toMatchObject({
+      objectId: principal.objectId,
+    });
+    await vaultFetch(vault.url, 'sys/leases/revoke', {
+      token: vault.rootToken,
+      method: 'PUT',
+      body: { lease_id: (creds.json as { lease_id: string }).lease_id },
+    });
+    expect(tenant.authenticate(principal.appId, data.client_secret)).toMatchObject({
+      kind: 'invalid-secret',
+    });
+    // The app itself and its other secret stay.
+    expect(tenant.authenticate(principal.appId, secret)).toMatchObject({ appId: principal.appId });
+  });
+
   it('Entra: OpenID issuer on its own origin, JWTs with tid/oid/aud/exp, AADSTS errors while unpropagated', async () => {
     const openId = await httpsJson(
       `${azure.url}/${tenant.tenantId}/v2.0/.well-known/openid-configuration`,

@@ -4,6 +4,7 @@ import { secretInputFrom, CredentialBroker, TOKENS } from '@guise/core';
 import type { ManagedIdentity } from '@guise/provider-azure';
 import {
   AppServiceProvider,
+  DEFAULT_PROPAGATION_RETRY,
   EntraTokenSource,
   registerAzureImds,
   VaultAzureSource,
@@ -25,11 +26,7 @@ export async function registerAzure(scope: DependencyContainer, azure: AzureConf
     tenantId: azure.tenantId,
     authorityHost: azure.authorityHost,
     caPem: azure.caFile ? await readFile(azure.caFile, 'utf8') : undefined,
-    propagationRetry: {
-      windowMs: azure.propagationWindow * 1000,
-      baseDelayMs: 500,
-      maxDelayMs: 8_000,
-    },
+    propagationRetry: { ...DEFAULT_PROPAGATION_RETRY, windowMs: azure.propagationWindow * 1000 },
   };
   const identities: ManagedIdentity[] = azure.identities.map(({ vault, ...identity }) => ({
     ...identity,
