@@ -221,7 +221,7 @@ describe('mistakes name the key and say what was expected', () => {
 
   it('an unknown top-level key', () => {
     expect(problemsOf(minimalWith({ listn: '127.0.0.1:80' }))).toEqual([
-      'config.yaml: listn: unknown key; expected one of listen, allowRemote, log, vault, facts, credentials, aws, gcp',
+      'config.yaml: listn: unknown key; expected one of listen, allowRemote, log, vault, facts, credentials, aws, gcp, azure',
     ]);
   });
 
@@ -427,5 +427,83 @@ aws: { role: { name: app } }
         overrides: [{ source: '--listen', path: ['listen'], value: 'nowhere' }],
       }),
     ).rejects.toThrow('--listen (listen): expected HOST:PORT, [IPV6]:PORT or PORT');
+  });
+});
+
+describe('the azure section', () => {
+  const TENANT = '72f988bf-86f1-41af-91ab-2d7cd011db47';
+  const CLIENT = '11111111-2222-4333-8444-555555555555';
+
+  it('fills in defaults and the Vault role from the identity name', () => {
+    const config = parseConfig(
+      minimalWith({
+        azure: {
+          tenantId: TENANT,
+          identities: [
+            { name: 'system', systemAssigned: true },
+            { name: 'app', clientId: CLIENT, vault: { role: 'app-sp' } },
+          ],
+          appService: { listen: '127.0.0.1:41741', secret: { env: 'GUISE_IDENTITY_HEADER' } },
+        },
+      }),
+    );
+    expect(config.azure).toMatchObject({
+      tenantId: TENANT,
+      authorityHost: 'https://login.microsoftonline.com',
+      propagationWindow: 60,
+      identityRequestsPerSecond: 20,
+      identities: [
+        { name: 'system', systemAssigned: true, vault: { mount: 'azure', role: 'system' } },
+        {
+          name: 'app',
+          systemAssigned: false,
+          clientId: CLIENT,
+          vault: { mount: 'azure', role: 'app-sp' },
+        },
+      ],
+      appService: {
+        listen: { host: '127.0.0.1', port: 41741 },
+        secret: { env: 'GUISE_IDENTITY_HEADER' },
+      },
+    });
+  });
+
+  it.each([
+    [
+      { tenantId: TENANT, identities: [{ name: 'x', systemAssigned: true }], region: 'westeurope' },
+      'config.yaml: azure.region: unknown key; expected one of tenantId, authorityHost, caFile, propagationWindow, identities, identityRequestsPerSecond, instance, appService',
+    ],
+    [
+      { tenantId: TENANT, identities: [{ name: 'app' }] },
+      'config.yaml: azure.identities[0]: a user-assigned identity needs clientId, objectId or resourceId for clients to select it by',
+    ],
+    [
+      {
+        tenantId: TENANT,
+        identities: [
+          { name: 'a', systemAssigned: true },
+          { name: 'b', systemAssigned: true },
+        ],
+      },
+      'config.yaml: azure.identities: at most one identity may be systemAssigned',
+    ],
+    [
+      {
+        tenantId: TENANT,
+        authorityHost: 'http://login.example',
+        identities: [{ name: 'x', systemAssigned: true }],
+      },
+      'config.yaml: azure.authorityHost: expected an https:// URL',
+    ],
+    [
+      {
+        tenantId: TENANT,
+        identities: [{ name: 'x', systemAssigned: true }],
+        appService: { listen: '10.0.0.5:41741', secret: { value: 'x'.repeat(20) } },
+      },
+      'config.yaml: azure.appService.listen: 10.0.0.5 is neither loopback nor link-local; set allowRemote: true to serve credentials to the network',
+    ],
+  ])('names the key of a mistake (%#)', (azure, problem) => {
+    expect(problemsOf(minimalWith({ azure }))).toEqual([problem]);
   });
 });

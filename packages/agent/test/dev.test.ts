@@ -1,9 +1,32 @@
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { fromInstanceMetadata } from '@aws-sdk/credential-providers';
 import * as gcpMetadata from 'gcp-metadata';
+import { ManagedIdentityCredential } from '@azure/identity';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DevSummary, RunningGuise } from './support/guise-process.js';
 import { logLines, runGuise, startGuise } from './support/guise-process.js';
+
+/** Every variable an Azure SDK reads to choose its credential; unset unless a test sets it. */
+const AZURE_UNSET = Object.fromEntries(
+  [
+    'AZURE_CLIENT_ID',
+    'AZURE_TENANT_ID',
+    'AZURE_CLIENT_SECRET',
+    'AZURE_FEDERATED_TOKEN_FILE',
+    'IDENTITY_ENDPOINT',
+    'IDENTITY_HEADER',
+    'IMDS_ENDPOINT',
+    'MSI_ENDPOINT',
+    'MSI_SECRET',
+  ].map((name) => [name, undefined]),
+);
+
+function claimsOf(jwt: string): Record<string, unknown> {
+  return JSON.parse(Buffer.from(jwt.split('.')[1] ?? '', 'base64url').toString('utf8')) as Record<
+    string,
+    unknown
+  >;
+}
 
 /** Runs `task` with `vars` set in process.env (undefined = unset), restoring the caller's values after. */
 async function withEnv<T>(
@@ -134,6 +157,46 @@ describe('guise dev --json', () => {
     ).json()) as Record<string, string>;
     expect(body).toMatchObject({ Code: 'Success', Type: 'AWS-HMAC' });
     expect(body.Token).toBeTruthy();
+  });
+
+  it('its Azure entries serve @azure/identity the demo identities (env and the App Service pair)', async () => {
+    const { tenantId, identities } = summary.azure;
+    const userClientId = identities.find((identity) => !identity.systemAssigned)?.clientId;
+    expect(summary.env['AZURE_POD_IDENTITY_AUTHORITY_HOST']).toBe(summary.metadataUrl);
+    const tokenOf = (env: Record<string, string | undefined>, clientId?: string) =>
+      withEnv({ ...AZURE_UNSET, ...env }, () =>
+        new ManagedIdentityCredential(clientId ? { clientId } : {}).getToken(
+          'https://management.azure.com/.default',
+        ),
+      );
+    const system = claimsOf(
+      (
+        await tokenOf({
+          AZURE_POD_IDENTITY_AUTHORITY_HOST: summary.env['AZURE_POD_IDENTITY_AUTHORITY_HOST'],
+        })
+      ).token,
+    );
+    expect(system['tid']).toBe(tenantId);
+    const user = claimsOf(
+      (
+        await tokenOf(
+          { AZURE_POD_IDENTITY_AUTHORITY_HOST: summary.env['AZURE_POD_IDENTITY_AUTHORITY_HOST'] },
+          userClientId,
+        )
+      ).token,
+    );
+    expect(user['tid']).toBe(tenantId);
+    expect(user['oid']).not.toBe(system['oid']);
+    // The App Service pair, asked directly (msal-node keeps the first source it detected).
+    const appService = await fetch(
+      `${summary.azure.appService.endpoint}?api-version=2019-08-01&resource=https://vault.azure.net`,
+      { headers: { 'X-IDENTITY-HEADER': summary.azure.appService.header } },
+    );
+    const body = (await appService.json()) as Record<string, string>;
+    expect(claimsOf(body['access_token'] ?? '')).toMatchObject({
+      tid: tenantId,
+      oid: system['oid'],
+    });
   });
 
   it('ends on SIGTERM with exit 0 within two seconds, logging the shutdown once', async () => {

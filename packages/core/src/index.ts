@@ -48,7 +48,7 @@ export { CredentialUnavailableError } from './credentials/errors.js';
 export type { VaultSession, VaultSessionStatus } from './vault/vault-session.js';
 export type { VaultResponse, VaultAuth, VaultWrapInfo } from './vault/vault-response.js';
 export { VaultRequestError, VaultUnreachableError, VaultLoginError } from './vault/errors.js';
-export { leaseOf, renewLeased, bindLeaseToToken } from './vault/vault-lease.js';
+export { leaseOf, renewLeased, revokeLeased, bindLeaseToToken } from './vault/vault-lease.js';
 export { NodeVaultSession } from './vault/node-vault-session.js';
 export type {
   VaultSessionConfig,
@@ -61,6 +61,7 @@ export { DEFAULT_RENEW } from './vault/vault-session-config.js';
 export type { RetrySettings } from './retry/retry-policy.js';
 export { DEFAULT_RETRY } from './retry/retry-policy.js';
 export type { SecretInput, SecretInputConfig } from './vault/auth/secret-input.js';
+export { secretInputFrom } from './vault/auth/secret-input.js';
 
 export type { InstanceFacts, PartialFacts } from './facts/instance-facts.js';
 export type { FactSource } from './facts/fact-source.js';

@@ -21,3 +21,8 @@ export type {
 } from './gcp/fake-gcp-project.js';
 export { startFakeGoogleApis } from './gcp/google/fake-google-apis.js';
 export type { FakeGoogleApis, FakeGoogleApisOptions } from './gcp/google/fake-google-apis.js';
+export { FakeAzureTenant } from './azure/fake-azure-tenant.js';
+export type { FakeServicePrincipal } from './azure/fake-azure-tenant.js';
+export { startFakeAzure } from './azure/fake-azure.js';
+export type { FakeAzure, FakeAzureOptions } from './azure/fake-azure.js';
+export type { AccessTokenClaims } from './azure/entra/token-signer.js';

@@ -15,6 +15,7 @@ import { container, Lifecycle } from 'tsyringe';
 import type { AgentConfig } from '../config/schema.js';
 import { registerAws } from './register-aws.js';
 import { registerGcp } from './register-gcp.js';
+import { registerAzure } from './register-azure.js';
 import { toVaultSessionConfig } from './vault-session-config.js';
 
 /** What an embedding program or a test may supply instead of the defaults. */
@@ -58,6 +59,7 @@ export async function buildAgentContainer(
   // GCE first: it claims `/` only for `Metadata-Flavor: Google`, AWS claims it always.
   if (config.gcp) registerGcp(scope, config.gcp);
   registerAws(scope, config.aws);
+  if (config.azure) await registerAzure(scope, config.azure);
   return scope;
 }
 

@@ -4,10 +4,13 @@ import type { AgentConfig } from '../config/schema.js';
 import { once } from '../util/once.js';
 import type { AgentOverrides } from './build-agent-container.js';
 import { buildAgentContainer } from './build-agent-container.js';
+import { SIDE_LISTENER } from './side-listener.js';
 
 export interface RunningAgent {
   /** Where the metadata endpoint listens, e.g. `http://127.0.0.1:41234`. */
   readonly url: string;
+  /** Where each side listener listens, by name (`azure-app-service`). */
+  readonly sideUrls: Readonly<Record<string, string>>;
   /**
    * Settles once the Vault login and the first credentials were attempted (it never rejects:
    * failures are logged and retried in the background while the listener answers).
@@ -34,6 +37,17 @@ export async function startAgent(
 
   const app = createMetadataApp({ providers, logger: scope.resolve(TOKENS.Logger) });
   const server = await listen(app, config.listen.host, config.listen.port);
+  const sides = scope.isRegistered(SIDE_LISTENER) ? scope.resolveAll(SIDE_LISTENER) : [];
+  const sideServers = await Promise.all(
+    sides.map(async (side) => ({
+      name: side.name,
+      server: await listen(
+        createMetadataApp({ providers: [side.provider], logger: scope.resolve(TOKENS.Logger) }),
+        side.host,
+        side.port,
+      ),
+    })),
+  );
   let stopping = false;
   const ready = warmUp(session, providers, logger, () => stopping);
 
@@ -41,6 +55,10 @@ export async function startAgent(
     stopping = true;
     const parts: Array<{ name: string; stop: () => Promise<void> }> = [
       { name: 'listener', stop: () => server.close() },
+      ...sideServers.map((side) => ({
+        name: `listener ${side.name}`,
+        stop: () => side.server.close(),
+      })),
       ...providers.map((p) => ({ name: `provider ${p.name}`, stop: async () => p.stop?.() })),
       { name: 'credential broker', stop: () => broker.shutdown() },
       { name: 'vault session', stop: () => session.close() },
@@ -54,7 +72,8 @@ export async function startAgent(
     }
     await scope.dispose();
   });
-  return { url: server.url, ready, stop };
+  const sideUrls = Object.fromEntries(sideServers.map((side) => [side.name, side.server.url]));
+  return { url: server.url, sideUrls, ready, stop };
 }
 
 /** Logs in and warms every provider's credentials; failures are logged, never thrown. */

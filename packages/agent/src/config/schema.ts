@@ -132,6 +132,93 @@ const awsSection = section({
   }).optional(),
 });
 
+const azureIdentity = section({
+  /** For logs; also the default Vault role. */
+  name: z.string().regex(/^[\w.-]{1,64}$/, 'expected letters, digits, ._-'),
+  /** The identity served when a request names none (at most one). */
+  systemAssigned: z.boolean().default(false),
+  /** What clients select a user-assigned identity by (`client_id`, `object_id`, `msi_res_id`). */
+  clientId: z.uuid().optional(),
+  objectId: z.uuid().optional(),
+  resourceId: z
+    .string()
+    .regex(
+      /^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\//i,
+      'expected an ARM resource id',
+    )
+    .optional(),
+  vault: section({
+    mount: nonEmpty.default('azure'),
+    /** The Vault Azure role; defaults to the identity's name. */
+    role: nonEmpty.optional(),
+  }).prefault({}),
+})
+  .superRefine((identity, ctx) => {
+    if (
+      !identity.systemAssigned &&
+      !identity.clientId &&
+      !identity.objectId &&
+      !identity.resourceId
+    ) {
+      ctx.addIssue({
+        code: 'custom',
+        message:
+          'a user-assigned identity needs clientId, objectId or resourceId for clients to select it by',
+      });
+    }
+  })
+  .transform(({ vault, ...identity }) => ({
+    ...identity,
+    vault: { ...vault, role: vault.role ?? identity.name },
+  }));
+
+const azureSection = section({
+  /** The Entra tenant of Vault's Azure engine (its `azure/config` tenant_id). */
+  tenantId: z.uuid(),
+  /** Entra's login host; https only (MSAL refuses http). */
+  authorityHost: httpUrl
+    .refine((url) => url.startsWith('https://'), 'expected an https:// URL')
+    .default('https://login.microsoftonline.com'),
+  /** A CA bundle (PEM) to trust for the authority host instead of the system's. */
+  caFile: nonEmpty.optional(),
+  /** How long to retry Entra while a new service principal is not known to it yet. */
+  propagationWindow: durationSeconds.default(60),
+  identities: z
+    .array(azureIdentity)
+    .min(1)
+    .superRefine((identities, ctx) => {
+      if (identities.filter((identity) => identity.systemAssigned).length > 1)
+        ctx.addIssue({ code: 'custom', message: 'at most one identity may be systemAssigned' });
+    }),
+  /** Identity token requests per second before 429 (IMDS: 20). */
+  identityRequestsPerSecond: z.number().int().positive().default(20),
+  instance: section({
+    vmId: z.uuid().optional(),
+    name: nonEmpty.optional(),
+    location: z
+      .string()
+      .regex(/^[a-z][a-z0-9-]{0,62}$/, 'expected an Azure region name such as westeurope')
+      .optional(),
+    resourceGroupName: nonEmpty.optional(),
+    subscriptionId: z.uuid().optional(),
+    vmSize: nonEmpty.optional(),
+    osType: z.enum(['Linux', 'Windows']).optional(),
+    azEnvironment: nonEmpty.optional(),
+    zone: z.string().optional(),
+    tags: stringMap.optional(),
+    privateIpv4: z.ipv4().optional(),
+    publicIpv4: z.ipv4().optional(),
+    subnetPrefix: z.number().int().min(0).max(32).optional(),
+    mac: z.mac().optional(),
+  }).optional(),
+  /** The App Service dialect (IDENTITY_ENDPOINT + IDENTITY_HEADER) on a listener of its own. */
+  appService: section({
+    listen: listenAddress,
+    /** What clients send in X-IDENTITY-HEADER (their IDENTITY_HEADER), 16 characters or more. */
+    secret: secretRef,
+  }).optional(),
+});
+
 export const agentConfigSchema = section({
   listen: listenAddress.default(parseListenAddress(DEFAULT_LISTEN)),
   /** Serving credentials on a routable address gives them to the network: it must be asked for. */
@@ -142,12 +229,21 @@ export const agentConfigSchema = section({
   credentials: credentialsSection.prefault({}),
   aws: awsSection,
   gcp: gcpSection.optional(),
+  azure: azureSection.optional(),
 }).superRefine((config, ctx) => {
   if (!config.allowRemote && !isLocalOnlyAddress(config.listen.host)) {
     ctx.addIssue({
       code: 'custom',
       path: ['listen'],
       message: `${config.listen.host} is neither loopback nor link-local; set allowRemote: true to serve credentials to the network`,
+    });
+  }
+  const appService = config.azure?.appService;
+  if (appService && !config.allowRemote && !isLocalOnlyAddress(appService.listen.host)) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['azure', 'appService', 'listen'],
+      message: `${appService.listen.host} is neither loopback nor link-local; set allowRemote: true to serve credentials to the network`,
     });
   }
 });
@@ -157,5 +253,6 @@ export type AgentConfig = z.output<typeof agentConfigSchema>;
 export type VaultConfig = AgentConfig['vault'];
 export type AwsConfig = AgentConfig['aws'];
 export type GcpConfig = NonNullable<AgentConfig['gcp']>;
+export type AzureConfig = NonNullable<AgentConfig['azure']>;
 /** What a config file may contain, before defaults (for building configs in code). */
 export type AgentConfigInput = z.input<typeof agentConfigSchema>;

@@ -12,6 +12,7 @@ export function devSummary(dev: DevEnvironment) {
     roles: dev.roles,
     tokens: dev.tokens,
     gcp: dev.gcp,
+    azure: dev.azure,
     env: dev.env,
   };
 }
@@ -37,6 +38,8 @@ export function devInstructions(dev: DevEnvironment): string {
     ...curl,
     `  curl -s -H 'Metadata-Flavor: Google' ${dev.metadataUrl}/computeMetadata/v1/instance/service-accounts/default/token`,
     '  gcloud auth print-access-token   # with CLOUDSDK_CONFIG pointing at an empty directory',
+    `  curl -s -H 'Metadata: true' '${dev.metadataUrl}/metadata/identity/oauth2/token?api-version=2018-02-01&resource=https://management.azure.com/'`,
+    `  # App Service dialect: IDENTITY_ENDPOINT=${dev.azure.appService.endpoint} IDENTITY_HEADER=${dev.azure.appService.header}`,
     `Vault (dev, in memory): VAULT_ADDR=${dev.vaultAddr} VAULT_TOKEN=${dev.vaultToken}`,
     'Stop with Ctrl-C.',
     '',

@@ -8,16 +8,18 @@ export const DEMO_GCP_KEY_ACCOUNT = 'guise-demo-key';
 export interface SeededGcp {
   /** The service account Vault created for the roleset. */
   readonly email: string;
+  /** The policy allowing both, for the AppRole role `seedVault` creates. */
+  readonly policy: string;
 }
 
 /**
  * Sets Vault's GCP engine up as README "GCP" describes: a roleset issuing cloud-platform access
- * tokens, a static account on the same service account issuing keys (for ID tokens), a policy
- * allowing both, added to the AppRole role `seedVault` created (token policies are read at login).
+ * tokens, a static account on the same service account issuing keys (for ID tokens), and a policy
+ * allowing both (the caller gives it to the AppRole role, as `seedAzure`'s).
  */
 export async function seedGcp(
   vault: VaultOperator,
-  options: { readonly project: string; readonly appRole: string; readonly policies: string[] },
+  options: { readonly project: string },
 ): Promise<SeededGcp> {
   await vault.write('sys/mounts/gcp', { type: 'gcp' });
   await vault.write('gcp/config', { ttl: '1h', max_ttl: '24h' });
@@ -36,7 +38,7 @@ export async function seedGcp(
     service_account_email: email,
   });
 
-  const policy = `${options.appRole}-gcp`;
+  const policy = 'guise-demo-gcp';
   await vault.write(`sys/policies/acl/${policy}`, {
     policy: [
       `path "gcp/roleset/${DEMO_GCP_ROLESET}/token" {\n  capabilities = ["read"]\n}\n`,
@@ -44,8 +46,5 @@ export async function seedGcp(
       `path "gcp/static-account/${DEMO_GCP_KEY_ACCOUNT}/key" {\n  capabilities = ["update"]\n}\n`,
     ].join('\n'),
   });
-  await vault.write(`auth/approle/role/${options.appRole}`, {
-    token_policies: [...options.policies, policy],
-  });
-  return { email };
+  return { email, policy };
 }

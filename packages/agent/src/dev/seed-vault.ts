@@ -13,6 +13,8 @@ export interface SeedOptions {
   readonly region: string;
   /** Where the role_id and wrapped secret_id are dropped, as provisioning would on a VM. */
   readonly workDir: string;
+  /** More policies for the AppRole role (other clouds' engines, seeded before). */
+  readonly extraPolicies?: readonly string[];
 }
 
 /** What the agent needs to log in as the demo machine. */
@@ -55,7 +57,7 @@ export async function seedVault(
   await vault.write('sys/auth/approle', { type: 'approle' });
   // A short token TTL so that a dev session shows token renewal in the logs within the hour.
   await vault.write(`auth/approle/role/${DEMO_ROLE}`, {
-    token_policies: [DEMO_ROLE],
+    token_policies: [DEMO_ROLE, ...(options.extraPolicies ?? [])],
     token_ttl: '1h',
   });
   const roleId = (await vault.read<{ role_id: string }>(`auth/approle/role/${DEMO_ROLE}/role-id`))

@@ -1,9 +1,10 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Logger } from '@guise/core';
 import { JsonLogger } from '@guise/core';
-import { startFakeGoogleApis, startFakeSts, startFakeVault } from '@guise/testkit';
+import { startFakeAzure, startFakeGoogleApis, startFakeSts, startFakeVault } from '@guise/testkit';
 import { startAgent } from '../compose/start-agent.js';
 import { once } from '../util/once.js';
 import { parseConfig } from '../config/load-config.js';
@@ -11,6 +12,7 @@ import { listenOverride } from '../config/overrides.js';
 import type { AwsConfig } from '../config/schema.js';
 import { DEMO_ROLE, seedVault } from './seed-vault.js';
 import { DEMO_GCP_KEY_ACCOUNT, DEMO_GCP_ROLESET, seedGcp } from './seed-gcp.js';
+import { DEMO_AZURE_SYSTEM_ROLE, DEMO_AZURE_USER_ROLE, seedAzure } from './seed-azure.js';
 import { VaultOperator } from './vault-operator.js';
 
 export interface DevEnvironmentOptions {
@@ -40,9 +42,23 @@ export interface DevEnvironment {
     readonly serviceAccount: string;
     readonly googleApis: string;
   };
-  /** The variables that make AWS and GCP clients use this environment and nothing else. */
+  readonly azure: DevAzure;
+  /** The variables that make AWS, GCP and Azure clients use this environment and nothing else. */
   readonly env: Readonly<Record<string, string>>;
   stop(): Promise<void>;
+}
+
+/** The Azure half: the fake cloud, and the identities the agent serves from it. */
+export interface DevAzure {
+  readonly tenantId: string;
+  readonly subscriptionId: string;
+  /** The fake Entra (and ARM: same HTTPS listener), e.g. for `az cloud register`. */
+  readonly cloudUrl: string;
+  /** The CA of the fake cloud's certificate, as a file (`REQUESTS_CA_BUNDLE`, `NODE_EXTRA_CA_CERTS`). */
+  readonly caFile: string;
+  readonly identities: ReadonlyArray<{ name: string; systemAssigned: boolean; clientId?: string }>;
+  /** The App Service dialect: what a process needs as IDENTITY_ENDPOINT and IDENTITY_HEADER. */
+  readonly appService: { readonly endpoint: string; readonly header: string };
 }
 
 const REGION = 'us-east-1';
@@ -52,7 +68,7 @@ const hostPort = (url: string) => new URL(url).host;
 const LOOPBACK = '127.0.0.1';
 
 /**
- * The whole chain on loopback: an in-memory Vault and STS (from @guise/testkit), Vault seeded over
+ * The whole chain on loopback: an in-memory Vault, STS and Azure cloud (from @guise/testkit), Vault seeded over
  * its HTTP API as an operator would, and the agent started by the same `startAgent` as in
  * production, logging in with AppRole and a response-wrapped secret_id delivered as a file.
  */
@@ -63,14 +79,23 @@ export async function startDevEnvironment(
   const vault = await startFakeVault({ host: LOOPBACK, port: 0 });
   const sts = await startFakeSts({ account: vault.aws, host: LOOPBACK, port: 0 });
   const google = await startFakeGoogleApis({ project: vault.gcp, host: LOOPBACK, port: 0 });
+  const azureCloud = await startFakeAzure({ tenant: vault.azure, host: LOOPBACK, port: 0 });
   const workDir = await mkdtemp(path.join(tmpdir(), 'guise-dev-'));
   const stopBackends = async () => {
-    await Promise.all([sts.stop(), google.stop(), vault.stop()]);
+    await Promise.all([sts.stop(), google.stop(), vault.stop(), azureCloud.stop()]);
     await rm(workDir, { recursive: true, force: true });
   };
 
   try {
     const operator = new VaultOperator(vault.url, vault.rootToken);
+    const gcp = await seedGcp(operator, { project: vault.gcp.projectId });
+    const seededAzure = await seedAzure(operator, {
+      tenantId: vault.azure.tenantId,
+      subscriptionId: vault.azure.subscriptionId,
+    });
+    const caFile = path.join(workDir, 'azure-ca.pem');
+    await writeFile(caFile, azureCloud.caPem);
+    const appServiceSecret = randomBytes(24).toString('base64url');
     const appRole = await seedVault(operator, {
       accountId: vault.aws.accountId,
       // What an operator creates in IAM for Vault (an IAM user's access key) before configuring it.
@@ -78,11 +103,7 @@ export async function startDevEnvironment(
       stsEndpoint: sts.url,
       region: REGION,
       workDir,
-    });
-    const gcp = await seedGcp(operator, {
-      project: vault.gcp.projectId,
-      appRole: appRole.roleName,
-      policies: [DEMO_ROLE],
+      extraPolicies: [gcp.policy, seededAzure.policy],
     });
     const config = parseConfig(
       {
@@ -116,6 +137,17 @@ export async function startDevEnvironment(
           },
           googleTokenUrl: google.tokenUrl,
         },
+        azure: {
+          tenantId: vault.azure.tenantId,
+          authorityHost: azureCloud.url,
+          caFile,
+          identities: [
+            { name: DEMO_AZURE_SYSTEM_ROLE, systemAssigned: true },
+            { name: DEMO_AZURE_USER_ROLE, clientId: seededAzure.userClientId },
+          ],
+          instance: { location: 'westeurope', subscriptionId: vault.azure.subscriptionId },
+          appService: { listen: `${LOOPBACK}:0`, secret: { value: appServiceSecret } },
+        },
       },
       { source: 'guise dev', overrides: listenOverride(options.listen) },
     );
@@ -137,6 +169,20 @@ export async function startDevEnvironment(
         serviceAccount: gcp.email,
         googleApis: google.url,
       },
+      azure: {
+        tenantId: vault.azure.tenantId,
+        subscriptionId: vault.azure.subscriptionId,
+        cloudUrl: azureCloud.url,
+        caFile,
+        identities: [
+          { name: DEMO_AZURE_SYSTEM_ROLE, systemAssigned: true },
+          { name: DEMO_AZURE_USER_ROLE, systemAssigned: false, clientId: seededAzure.userClientId },
+        ],
+        appService: {
+          endpoint: `${agent.sideUrls['azure-app-service'] ?? ''}/msi/token`,
+          header: appServiceSecret,
+        },
+      },
       env: {
         // botocore adds a missing trailing slash and the JS SDK replaces the path: both accept this.
         AWS_EC2_METADATA_SERVICE_ENDPOINT: `${agent.url}/`,
@@ -154,6 +200,8 @@ export async function startDevEnvironment(
         GCE_METADATA_IP: hostPort(agent.url),
         GCE_METADATA_ROOT: hostPort(agent.url),
         GCE_METADATA_MTLS_MODE: 'none',
+        // @azure/identity and azure-identity take the IMDS base URL from here (azure-cli does not).
+        AZURE_POD_IDENTITY_AUTHORITY_HOST: agent.url,
       },
       stop: once(async () => {
         await agent.stop();

@@ -24,6 +24,19 @@ const devInfo = z.object({
   accountId: z.string(),
   roles: z.array(z.string()).min(1),
   env: z.record(z.string(), z.string()),
+  azure: z
+    .object({
+      tenantId: z.string(),
+      subscriptionId: z.string(),
+      identities: z.array(
+        z.object({
+          name: z.string(),
+          systemAssigned: z.boolean(),
+          clientId: z.string().optional(),
+        }),
+      ),
+    })
+    .optional(),
 });
 
 const imdsFacts = z.object({

@@ -40,7 +40,11 @@ for (const mode of plan.modes) {
     // Concurrently: the file stays fast, and an agent on a real host must cope with that too.
     const results = await Promise.all(
       plan.clients.map(async ({ id, argv }) => {
-        const filled = argv.map((arg) => arg.replaceAll('{stsEndpoint}', dev.info.stsEndpoint));
+        const filled = argv.map((arg) =>
+          arg
+            .replaceAll('{stsEndpoint}', dev.info.stsEndpoint)
+            .replaceAll('{devInfo}', JSON.stringify(dev.info)),
+        );
         const result = await runCommand(filled, {
           env: clientEnv,
           cwd: home,

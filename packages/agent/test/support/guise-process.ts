@@ -71,6 +71,15 @@ export interface DevSummary {
     readonly serviceAccount: string;
     readonly googleApis: string;
   };
+  readonly azure: {
+    readonly tenantId: string;
+    readonly identities: ReadonlyArray<{
+      name: string;
+      systemAssigned: boolean;
+      clientId?: string;
+    }>;
+    readonly appService: { readonly endpoint: string; readonly header: string };
+  };
   readonly env: Record<string, string>;
 }
 

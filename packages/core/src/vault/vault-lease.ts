@@ -66,3 +66,8 @@ export async function renewLeased<T>(
     },
   });
 }
+
+/** `sys/leases/revoke` for `current`, when it has a lease. */
+export async function revokeLeased(session: VaultSession, current: Issued<unknown>): Promise<void> {
+  if (current.lease) await session.revokeLease(current.lease.id);
+}

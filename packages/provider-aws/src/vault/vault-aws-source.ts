@@ -11,6 +11,7 @@ import {
   bindLeaseToToken,
   leaseOf,
   renewLeased,
+  revokeLeased,
   silentLogger,
 } from '@guise/core';
 import type { AwsCredentials } from '../aws-credentials.js';
@@ -102,8 +103,8 @@ export class VaultAwsSource implements CredentialSource<AwsCredentials> {
     return renewLeased(this.session, this.clock, this.id, current);
   }
 
-  async revoke(current: Issued<AwsCredentials>): Promise<void> {
-    if (current.lease) await this.session.revokeLease(current.lease.id);
+  revoke(current: Issued<AwsCredentials>): Promise<void> {
+    return revokeLeased(this.session, current);
   }
 
   private requestedTtl(): number | undefined {

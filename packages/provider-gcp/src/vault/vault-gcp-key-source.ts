@@ -1,5 +1,5 @@
 import type { Clock, CredentialSource, Issued, VaultSession } from '@guise/core';
-import { bindLeaseToToken, leaseOf, renewLeased } from '@guise/core';
+import { bindLeaseToToken, leaseOf, renewLeased, revokeLeased } from '@guise/core';
 
 /** The parts of a service-account key file (`TYPE_GOOGLE_CREDENTIALS_FILE`) a JWT client needs. */
 export interface ServiceAccountKey {
@@ -75,8 +75,8 @@ export class VaultGcpKeySource implements CredentialSource<ServiceAccountKey> {
     return renewLeased(this.session, this.clock, this.id, current);
   }
 
-  async revoke(current: Issued<ServiceAccountKey>): Promise<void> {
-    if (current.lease) await this.session.revokeLease(current.lease.id);
+  revoke(current: Issued<ServiceAccountKey>): Promise<void> {
+    return revokeLeased(this.session, current);
   }
 
   private parseKey(data: VaultGcpKeyData): ServiceAccountKey {

@@ -1,10 +1,11 @@
 import { createServer as createHttpServer, type RequestListener } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import { type AddressInfo, createServer as createTcpServer, type Socket } from 'node:net';
 import { ListMethodConnection } from './list-method-shim.js';
 import { assertLoopbackBind } from './loopback-address.js';
 
 export interface ListeningServer {
-  /** `http://<host>:<port>`, no trailing slash (IPv6 hosts in brackets). */
+  /** `http(s)://<host>:<port>`, no trailing slash (IPv6 hosts in brackets). */
   readonly url: string;
   close(): Promise<void>;
 }
@@ -17,6 +18,8 @@ export interface ListenOptions {
   readonly service: string;
   /** Accept Vault's `LIST` verb, which Node's HTTP parser would refuse (see list-method-shim). */
   readonly acceptListMethod?: boolean;
+  /** Serve HTTPS with this certificate chain and key (PEM) instead of plain HTTP. */
+  readonly tls?: { readonly cert: string; readonly key: string };
 }
 
 /**
@@ -29,7 +32,8 @@ export async function listenOnLoopback(
   options: ListenOptions,
 ): Promise<ListeningServer> {
   assertLoopbackBind(options.host, options.service);
-  const http = createHttpServer(listener);
+  // A TLS server wraps the raw sockets handed to it by 'connection' just as it would its own.
+  const http = options.tls ? createHttpsServer(options.tls, listener) : createHttpServer(listener);
   const sockets = new Set<Socket>();
   const tcp = createTcpServer((socket) => {
     sockets.add(socket);
@@ -46,7 +50,7 @@ export async function listenOnLoopback(
   const address = tcp.address() as AddressInfo;
   const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   return {
-    url: `http://${shownHost}:${address.port}`,
+    url: `${options.tls ? 'https' : 'http'}://${shownHost}:${address.port}`,
     close: () =>
       new Promise<void>((resolve, reject) => {
         tcp.close((error) => (error ? reject(error) : resolve()));

@@ -1,5 +1,6 @@
 import { FakeAwsAccount } from '../aws/fake-aws-account.js';
 import { FakeGcpProject } from '../gcp/fake-gcp-project.js';
+import { FakeAzureTenant } from '../azure/fake-azure-tenant.js';
 import type { Clock } from '../clock.js';
 import { listenOnLoopback } from '../net/listen.js';
 import { randomBase62, randomString, randomUuid } from '../util/random.js';
@@ -7,6 +8,7 @@ import { approleBackend } from './auth/approle/approle-backend.js';
 import { VaultCore } from './core.js';
 import { awsBackend, type SessionTokenField } from './engines/aws/aws-backend.js';
 import { gcpBackend } from './engines/gcp/gcp-backend.js';
+import { azureBackend } from './engines/azure/azure-backend.js';
 import { kvV1Backend } from './engines/kv/kv-v1-backend.js';
 import { kvV2Backend } from './engines/kv/kv-v2-backend.js';
 import { FaultSwitches, type VaultFaults } from './faults.js';
@@ -33,6 +35,8 @@ export interface FakeVaultOptions {
   aws?: FakeAwsAccount;
   /** The project whose service accounts the GCP engine mints for (default: a new one on the same clock). */
   gcp?: FakeGcpProject;
+  /** The tenant whose service principals the Azure engine creates (default: a new one on the same clock). */
+  azure?: FakeAzureTenant;
   /** Vault config `default_lease_ttl` in seconds (default 768h, as Vault's). */
   defaultLeaseTtlSeconds?: number;
   /** Vault config `max_lease_ttl` in seconds (default 768h, as Vault's). */
@@ -51,6 +55,7 @@ export interface FakeVault {
   readonly rootToken: string;
   readonly aws: FakeAwsAccount;
   readonly gcp: FakeGcpProject;
+  readonly azure: FakeAzureTenant;
   /** Every request, for counting Vault calls in tests. */
   readonly requests: ReadonlyArray<RequestRecord>;
   readonly faults: VaultFaults;
@@ -62,7 +67,7 @@ const SYSTEM_MAX_TTL_SECONDS = 768 * 3600;
 
 /**
  * Starts an in-memory, Vault-API-compatible server, set up like `vault server -dev`: a root
- * token, `secret/` as KV v2, the token auth method; enable `aws`, `gcp`, `kv` and `approle` through
+ * token, `secret/` as KV v2, the token auth method; enable `aws`, `gcp`, `azure`, `kv` and `approle` through
  * `sys/mounts` and `sys/auth` as with a real Vault. Expired tokens and leases are revoked before
  * each request and once a second.
  */
@@ -70,6 +75,7 @@ export async function startFakeVault(options: FakeVaultOptions = {}): Promise<Fa
   const now: Clock = options.now ?? Date.now;
   const account = options.aws ?? new FakeAwsAccount({ now });
   const gcpProject = options.gcp ?? new FakeGcpProject({ now });
+  const azureTenant = options.azure ?? new FakeAzureTenant({ now });
   const mounts = new MountTable({
     defaultLeaseTtlSeconds: options.defaultLeaseTtlSeconds ?? SYSTEM_MAX_TTL_SECONDS,
     maxLeaseTtlSeconds: options.maxLeaseTtlSeconds ?? SYSTEM_MAX_TTL_SECONDS,
@@ -96,6 +102,7 @@ export async function startFakeVault(options: FakeVaultOptions = {}): Promise<Fa
       });
     }
     if (type === 'gcp') return gcpBackend({ project: gcpProject });
+    if (type === 'azure') return azureBackend({ tenant: azureTenant, now });
     return undefined;
   };
   const services: VaultServices = {
@@ -158,6 +165,7 @@ export async function startFakeVault(options: FakeVaultOptions = {}): Promise<Fa
     rootToken,
     aws: account,
     gcp: gcpProject,
+    azure: azureTenant,
     requests,
     faults,
     stop: async () => {

@@ -6,6 +6,11 @@ export interface AppRoleProvision {
   readonly policies?: Readonly<Record<string, string>>;
   /** AWS engine roles, name → `aws/roles/:name` fields; the `aws/` engine is enabled if given. */
   readonly awsRoles?: Readonly<Record<string, Readonly<Record<string, unknown>>>>;
+  /**
+   * Azure engine roles, name → `azure/roles/:name` fields; the `azure/` engine is enabled and
+   * configured for the fake Vault's tenant if given.
+   */
+  readonly azureRoles?: Readonly<Record<string, Readonly<Record<string, unknown>>>>;
   /** The AppRole role name (default `app`). */
   readonly roleName?: string;
   /** The role's fields (`token_policies`, `token_ttl`, `secret_id_num_uses`, ...). */
@@ -19,7 +24,7 @@ export interface AppRoleCredentials {
 
 /**
  * Sets a fake Vault up as an operator would, over its HTTP API with the root token: AppRole at
- * `auth/approle`, the given policies and AWS roles, one AppRole role; answers the role_id and a
+ * `auth/approle`, the given policies, AWS and Azure roles, one AppRole role; answers the role_id and a
  * fresh secret_id. Meant for tests and `guise dev`; it can run once per fake Vault.
  */
 export async function provisionAppRole(
@@ -44,6 +49,17 @@ export async function provisionAppRole(
     await call('sys/mounts/aws', { type: 'aws' });
     for (const [name, fields] of Object.entries(spec.awsRoles))
       await call(`aws/roles/${name}`, fields);
+  }
+  if (spec.azureRoles) {
+    await call('sys/mounts/azure', { type: 'azure' });
+    await call('azure/config', {
+      tenant_id: vault.azure.tenantId,
+      subscription_id: vault.azure.subscriptionId,
+      client_id: 'vault-operator',
+      client_secret: 'vault-operator-secret',
+    });
+    for (const [name, fields] of Object.entries(spec.azureRoles))
+      await call(`azure/roles/${name}`, fields);
   }
   await call(`auth/approle/role/${roleName}`, spec.role ?? {});
   const roleId = (await call(`auth/approle/role/${roleName}/role-id`)) as { role_id: string };

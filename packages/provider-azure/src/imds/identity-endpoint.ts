@@ -1,0 +1,54 @@
+import type { Context } from 'koa';
+import type { Clock } from '@guise/core';
+import { RESOURCE_MISSING, SELECTION_REFUSALS } from '../identity/identity-errors.js';
+import type { IdentityTokens } from '../identity/identity-tokens.js';
+import { sendBadRequest, sendJson } from './imds-responses.js';
+import type { Throttle } from './throttle.js';
+
+/** Real IMDS's throttling answer (hashicorp/terraform-provider-azurerm#20901, §1.6). */
+const THROTTLED = {
+  error: 'invalid_request',
+  error_description: 'Temporarily throttled, too many requests',
+};
+
+/**
+ * `GET /metadata/identity/oauth2/token?api-version&resource[&client_id|object_id|msi_res_id]`
+ * (§1.6). Every field of the answer is a string; `expires_on` is epoch seconds and equals the
+ * token's `exp` (azure-identity 1.13 `int()`s it, msal-node derives the lifetime from it alone);
+ * `resource` is echoed as sent (Python keys its cache by it); a selector is echoed as sent.
+ */
+export function identityTokenEndpoint(tokens: IdentityTokens, throttle: Throttle, clock: Clock) {
+  return async (ctx: Context): Promise<void> => {
+    if (!throttle.tryAcquire()) {
+      // @azure/identity retries a 429 only when it says when (§0.9).
+      ctx.set('Retry-After', '1');
+      return sendJson(ctx, 429, THROTTLED);
+    }
+    const query = ctx.URL.searchParams;
+    const resource = query.get('resource') ?? '';
+    if (resource === '') return sendBadRequest(ctx, 'identity', RESOURCE_MISSING);
+    const objectId = query.get('object_id') ?? undefined;
+    const resourceId = query.get('msi_res_id') ?? undefined;
+    const served = await tokens.serve(
+      { clientId: query.get('client_id') ?? undefined, objectId, resourceId },
+      resource,
+    );
+    if (typeof served === 'string')
+      return sendBadRequest(ctx, 'identity', SELECTION_REFUSALS[served]);
+    const token = served.issued.value;
+    const expiresIn = String(token.expiresOnSeconds - Math.floor(clock.now() / 1000));
+    sendJson(ctx, 200, {
+      access_token: token.accessToken,
+      client_id: served.clientId,
+      expires_in: expiresIn,
+      expires_on: String(token.expiresOnSeconds),
+      ext_expires_in: expiresIn,
+      ...(resourceId ? { msi_res_id: resourceId } : {}),
+      not_before: String(token.notBeforeSeconds),
+      ...(objectId ? { object_id: objectId } : {}),
+      refresh_token: '',
+      resource,
+      token_type: 'Bearer',
+    });
+  };
+}

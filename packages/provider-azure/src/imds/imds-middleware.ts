@@ -1,0 +1,140 @@
+import Router from '@koa/router';
+import type { Context, Middleware, Next } from 'koa';
+import compose from 'koa-compose';
+import { routerMiddleware } from '../http/router-middleware.js';
+import type { Clock, InstanceFacts, Logger } from '@guise/core';
+import {
+  alwaysSet,
+  CredentialUnavailableError,
+  errorBoundary,
+  rejectForwarded,
+  requireHeader,
+} from '@guise/core';
+import { TOKEN_UNAVAILABLE } from '../identity/identity-errors.js';
+import type { IdentityTokens } from '../identity/identity-tokens.js';
+import {
+  API_VERSIONS,
+  IDENTITY_SINCE,
+  INSTANCE_SINCE,
+  isAtLeast,
+  isSupportedVersion,
+} from './api-versions.js';
+import type { AzureImdsOptions } from './azure-imds-options.js';
+import { identityTokenEndpoint } from './identity-endpoint.js';
+import type { ImdsArea } from './imds-responses.js';
+import {
+  IMDS_HEADERS,
+  METADATA_HEADER_MISSING,
+  sendBadRequest,
+  sendBadVersion,
+  sendJson,
+  sendMethodNotAllowed,
+  sendNotFound,
+} from './imds-responses.js';
+import { instanceEndpoint } from './instance-endpoint.js';
+import { Throttle } from './throttle.js';
+
+export interface ImdsMiddlewareDeps {
+  readonly options: AzureImdsOptions;
+  readonly tokens: IdentityTokens;
+  readonly facts: InstanceFacts;
+  readonly clock: Clock;
+  readonly logger: Logger;
+}
+
+/** `/metadata` and below, in any case ("the '/metadata' portion is case-insensitive", §0.10). */
+const OWNED = /^\/metadata(?:\/|$)/i;
+const IDENTITY = /^\/metadata\/identity(?:\/|$)/i;
+
+const areaOf = (ctx: Context): ImdsArea => (IDENTITY.test(ctx.path) ? 'identity' : 'instance');
+
+/**
+ * The Azure IMDS dialect as one Koa middleware. It owns `/metadata…` and passes anything else on,
+ * so AWS and GCE dialects can share 169.254.169.254. For what it owns, in order (§1.1–§1.3):
+ * 1. `Server: Microsoft-IIS/10.0` on every response;
+ * 2. an error boundary: a token that cannot be had → 500 (retried by every client, §0.8);
+ * 3. `X-Forwarded-For` → 400, then a missing `Metadata: true` → 400 with the exact bodies; the
+ *    header-less probe of DefaultAzureCredential is answered here, before anything slow (§0.3);
+ * 4. duplicate query parameter names → 400 (IMDSDOC §Query parameters); verbs but GET → 405;
+ * 5. the routes, each behind its api-version check, then 404.
+ */
+export function imdsMiddleware(deps: ImdsMiddlewareDeps): Middleware {
+  const { options, tokens, facts, clock, logger } = deps;
+  const router = new Router({ prefix: '/metadata', sensitive: false, strict: false });
+  router.get('/versions', (ctx) => sendJson(ctx, 200, { apiVersions: API_VERSIONS }));
+  router.get(
+    '/instance{/*route}',
+    requireVersion(INSTANCE_SINCE),
+    instanceEndpoint(options.instance ?? {}, facts),
+  );
+  router.get(
+    '/identity/oauth2/token',
+    requireVersion(IDENTITY_SINCE),
+    identityTokenEndpoint(
+      tokens,
+      new Throttle(options.identityRequestsPerSecond ?? 20, clock),
+      clock,
+    ),
+  );
+  router.get('/identity/info', requireVersion(IDENTITY_SINCE), (ctx) =>
+    options.tenantId
+      ? sendJson(ctx, 200, { tenantId: options.tenantId })
+      : sendNotFound(ctx, 'identity'),
+  );
+
+  const stack: Middleware[] = [
+    alwaysSet(IMDS_HEADERS),
+    errorBoundary(logger, renderError),
+    rejectForwarded((ctx) =>
+      sendBadRequest(ctx, areaOf(ctx), 'Requests with an X-Forwarded-For header are not allowed'),
+    ),
+    requireHeader('Metadata', 'true', (ctx) =>
+      sendBadRequest(ctx, areaOf(ctx), METADATA_HEADER_MISSING),
+    ),
+    rejectDuplicateParameters,
+    onlyGet,
+    routerMiddleware(router),
+    (ctx) => sendNotFound(ctx, areaOf(ctx)),
+  ];
+  const dialect = compose(stack);
+  return (ctx: Context, next: Next) => (OWNED.test(ctx.path) ? dialect(ctx, next) : next());
+}
+
+/** A missing, unknown or too old `api-version` gets the documented 400 with `newest-versions`. */
+function requireVersion(since: string): Middleware {
+  return async (ctx: Context, next: Next) => {
+    const version = ctx.URL.searchParams.get('api-version') ?? '';
+    if (!isSupportedVersion(version) || !isAtLeast(version, since)) return sendBadVersion(ctx);
+    await next();
+  };
+}
+
+async function rejectDuplicateParameters(ctx: Context, next: Next): Promise<void> {
+  const names = [...ctx.URL.searchParams.keys()];
+  if (new Set(names).size !== names.length) {
+    return sendBadRequest(
+      ctx,
+      areaOf(ctx),
+      'Requests with duplicate query parameter names are not allowed',
+    );
+  }
+  await next();
+}
+
+async function onlyGet(ctx: Context, next: Next): Promise<void> {
+  if (ctx.method !== 'GET' && ctx.method !== 'HEAD') return sendMethodNotAllowed(ctx, areaOf(ctx));
+  await next();
+}
+
+function renderError(ctx: Context, error: unknown): void {
+  if (areaOf(ctx) === 'identity') {
+    return sendJson(
+      ctx,
+      500,
+      error instanceof CredentialUnavailableError
+        ? TOKEN_UNAVAILABLE
+        : { error: 'server_error', error_description: 'Internal server error' },
+    );
+  }
+  sendJson(ctx, 500, { error: 'Internal server error' });
+}
