@@ -183,6 +183,12 @@ describe('a valid config file', () => {
 });
 
 describe('mistakes name the key and say what was expected', () => {
+  it('a file that configures no cloud at all', () => {
+    expect(problemsOf({ vault: MINIMAL.vault })).toEqual([
+      'config.yaml: nothing to serve: configure aws, gcp or azure',
+    ]);
+  });
+
   it('a secret reference with none of file, env, value', () => {
     const problems = problemsOf(
       minimalWith({

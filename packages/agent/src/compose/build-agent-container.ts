@@ -58,7 +58,7 @@ export async function buildAgentContainer(
   scope.registerSingleton(CredentialBroker);
   // GCE first: it claims `/` only for `Metadata-Flavor: Google`, AWS claims it always.
   if (config.gcp) registerGcp(scope, config.gcp);
-  registerAws(scope, config.aws);
+  if (config.aws) registerAws(scope, config.aws);
   if (config.azure) await registerAzure(scope, config.azure);
   return scope;
 }

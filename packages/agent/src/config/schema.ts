@@ -12,6 +12,9 @@ import {
 } from './schema-parts.js';
 import { gcpSection } from './gcp-schema.js';
 
+/** IMDSv2 as EC2 launches instances by default: tokens accepted, not required. */
+export const DEFAULT_AWS_TOKENS = 'optional' as const;
+
 /** Where the agent listens unless told otherwise: the address every cloud SDK tries first. */
 export const DEFAULT_LISTEN = '169.254.169.254:80';
 
@@ -101,7 +104,7 @@ const awsRoleVault = section({
 
 const awsSection = section({
   /** IMDSv2 session tokens, as EC2's HttpTokens: optional | required (| disabled: IMDSv1 only). */
-  tokens: z.enum(['optional', 'required', 'disabled']).default('optional'),
+  tokens: z.enum(['optional', 'required', 'disabled']).default(DEFAULT_AWS_TOKENS),
   role: section({
     // IMDS serves the name as a path segment and clients strip whitespace: keep it to IAM's charset.
     name: z
@@ -227,23 +230,29 @@ export const agentConfigSchema = section({
   vault: vaultSection,
   facts: factsSection.prefault({}),
   credentials: credentialsSection.prefault({}),
-  aws: awsSection,
+  aws: awsSection.optional(),
   gcp: gcpSection.optional(),
   azure: azureSection.optional(),
 }).superRefine((config, ctx) => {
-  if (!config.allowRemote && !isLocalOnlyAddress(config.listen.host)) {
+  if (!config.aws && !config.gcp && !config.azure) {
     ctx.addIssue({
       code: 'custom',
-      path: ['listen'],
-      message: `${config.listen.host} is neither loopback nor link-local; set allowRemote: true to serve credentials to the network`,
+      path: [],
+      message: 'nothing to serve: configure aws, gcp or azure',
     });
   }
-  const appService = config.azure?.appService;
-  if (appService && !config.allowRemote && !isLocalOnlyAddress(appService.listen.host)) {
+  const listeners = [
+    { path: ['listen'], host: config.listen.host },
+    ...(config.azure?.appService
+      ? [{ path: ['azure', 'appService', 'listen'], host: config.azure.appService.listen.host }]
+      : []),
+  ];
+  for (const { path, host } of listeners) {
+    if (config.allowRemote || isLocalOnlyAddress(host)) continue;
     ctx.addIssue({
       code: 'custom',
-      path: ['azure', 'appService', 'listen'],
-      message: `${appService.listen.host} is neither loopback nor link-local; set allowRemote: true to serve credentials to the network`,
+      path,
+      message: `${host} is neither loopback nor link-local; set allowRemote: true to serve credentials to the network`,
     });
   }
 });
@@ -251,7 +260,7 @@ export const agentConfigSchema = section({
 /** The agent's configuration after validation: defaults filled in, durations in seconds. */
 export type AgentConfig = z.output<typeof agentConfigSchema>;
 export type VaultConfig = AgentConfig['vault'];
-export type AwsConfig = AgentConfig['aws'];
+export type AwsConfig = NonNullable<AgentConfig['aws']>;
 export type GcpConfig = NonNullable<AgentConfig['gcp']>;
 export type AzureConfig = NonNullable<AgentConfig['azure']>;
 /** What a config file may contain, before defaults (for building configs in code). */

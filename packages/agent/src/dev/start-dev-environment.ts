@@ -10,6 +10,7 @@ import { once } from '../util/once.js';
 import { parseConfig } from '../config/load-config.js';
 import { listenOverride } from '../config/overrides.js';
 import type { AwsConfig } from '../config/schema.js';
+import { DEFAULT_AWS_TOKENS } from '../config/schema.js';
 import { DEMO_ROLE, seedVault } from './seed-vault.js';
 import { DEMO_GCP_KEY_ACCOUNT, DEMO_GCP_ROLESET, seedGcp } from './seed-gcp.js';
 import { DEMO_AZURE_SYSTEM_ROLE, DEMO_AZURE_USER_ROLE, seedAzure } from './seed-azure.js';
@@ -162,7 +163,7 @@ export async function startDevEnvironment(
       region: REGION,
       accountId: vault.aws.accountId,
       roles: [DEMO_ROLE],
-      tokens: config.aws.tokens,
+      tokens: config.aws?.tokens ?? DEFAULT_AWS_TOKENS,
       gcp: {
         projectId: vault.gcp.projectId,
         projectNumber: vault.gcp.projectNumber,
