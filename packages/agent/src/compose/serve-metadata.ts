@@ -1,0 +1,79 @@
+import type { Logger, MetadataProvider } from '@guise/core';
+import { createMetadataApp, CredentialBroker, listen, TOKENS } from '@guise/core';
+import type { DependencyContainer } from 'tsyringe';
+import { once } from '../util/once.js';
+
+/** Something stopped with the listener, in order after it (e.g. the Vault session). */
+export interface StopPart {
+  readonly name: string;
+  stop(): Promise<void>;
+}
+
+export interface ServedMetadata {
+  /** Where the metadata endpoint listens, e.g. `http://127.0.0.1:41234`. */
+  readonly url: string;
+  /** Runs every provider's `start` (credential warm-up); failures are logged, never thrown. */
+  startProviders(): Promise<void>;
+  /**
+   * Closes the listener, stops providers, shuts the broker down, then `alsoStop`, then disposes
+   * of the scope. Every part is stopped even if an earlier one fails. Idempotent.
+   */
+  stop(): Promise<void>;
+}
+
+/**
+ * The part every composition root shares (the agent, the in-process emulator): mount the
+ * providers registered in `scope` on one Koa app, listen, and know how to stop it all.
+ * `scope` must provide TOKENS.Logger, CredentialBroker and at least one TOKENS.MetadataProvider.
+ */
+export async function serveMetadata(
+  scope: DependencyContainer,
+  host: string,
+  port: number,
+  alsoStop: readonly StopPart[] = [],
+): Promise<ServedMetadata> {
+  const rootLogger = scope.resolve(TOKENS.Logger);
+  const logger = rootLogger.child({ component: 'agent' });
+  const broker = scope.resolve(CredentialBroker);
+  const providers = scope.resolveAll(TOKENS.MetadataProvider);
+  const server = await listen(createMetadataApp({ providers, logger: rootLogger }), host, port);
+  let stopping = false;
+
+  const stop = once(async () => {
+    stopping = true;
+    const parts: StopPart[] = [
+      { name: 'listener', stop: () => server.close() },
+      ...providers.map((p) => ({ name: `provider ${p.name}`, stop: async () => p.stop?.() })),
+      { name: 'credential broker', stop: () => broker.shutdown() },
+      ...alsoStop,
+    ];
+    // A failing provider must not leave, say, the Vault session's token timer running.
+    for (const part of parts) {
+      await part.stop().catch((error: unknown) => {
+        logger.warn('could not stop cleanly', { part: part.name, error });
+      });
+    }
+    await scope.dispose();
+  });
+  return {
+    url: server.url,
+    startProviders: () => startProviders(providers, logger, () => stopping),
+    stop,
+  };
+}
+
+async function startProviders(
+  providers: readonly MetadataProvider[],
+  logger: Logger,
+  stopping: () => boolean,
+): Promise<void> {
+  await Promise.all(
+    providers.map((provider) =>
+      Promise.resolve(provider.start?.()).catch((error: unknown) => {
+        // Whatever fails because the agent is being stopped meanwhile is not worth a warning.
+        if (!stopping())
+          logger.warn('could not fetch the first credentials', { provider: provider.name, error });
+      }),
+    ),
+  );
+}
