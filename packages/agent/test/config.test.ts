@@ -183,7 +183,7 @@ describe('a valid config file', () => {
 });
 
 describe('mistakes name the key and say what was expected', () => {
-  it('a secret reference with none of file, env, value', () => {
+  it('a secret reference with none of file, env, value, guestinfo', () => {
     const problems = problemsOf(
       minimalWith({
         vault: {
@@ -193,7 +193,7 @@ describe('mistakes name the key and say what was expected', () => {
       }),
     );
     expect(problems).toEqual([
-      'config.yaml: vault.auth.approle.secretId: expected one of file, env, value',
+      'config.yaml: vault.auth.approle.secretId: expected one of file, env, value, guestinfo',
     ]);
   });
 

@@ -62,6 +62,15 @@ export type { RetrySettings } from './retry/retry-policy.js';
 export { DEFAULT_RETRY } from './retry/retry-policy.js';
 export type { SecretInput, SecretInputConfig } from './vault/auth/secret-input.js';
 
+export { GuestInfoReader, GuestInfoError } from './vsphere/guestinfo-reader.js';
+export { GuestInfoSecretInput } from './vsphere/guestinfo-secret-input.js';
+export {
+  GuestInfoFactSource,
+  GUESTINFO_FACT_PREFIX,
+  parseTags,
+} from './vsphere/guestinfo-fact-source.js';
+export type { GuestInfoFactOptions } from './vsphere/guestinfo-fact-source.js';
+
 export type { InstanceFacts, PartialFacts } from './facts/instance-facts.js';
 export type { FactSource } from './facts/fact-source.js';
 export { HostFactSource, sha256Hex } from './facts/host-facts.js';

@@ -1,5 +1,6 @@
-// @guise/testkit: a Vault-API-compatible in-memory server and a fake AWS STS that speak only wire
-// protocols, for tests, benchmarks and `guise dev`.
+// @guise/testkit: a Vault-API-compatible in-memory server, a fake AWS STS and a stand-in for
+// VMware Tools' guestinfo command line, which speak only wire protocols (or a tool's command-line
+// contract), for tests, benchmarks and `guise dev`.
 export { startFakeVault } from './vault/fake-vault.js';
 export type { FakeVault, FakeVaultOptions } from './vault/fake-vault.js';
 export type { VaultFaults } from './vault/faults.js';
@@ -13,3 +14,5 @@ export { startFakeSts } from './aws/sts/fake-sts.js';
 export type { FakeSts, FakeStsOptions } from './aws/sts/fake-sts.js';
 export { installLoopbackGuard, LoopbackGuardError } from './net/loopback-guard.js';
 export type { LoopbackGuardOptions } from './net/loopback-guard.js';
+export { createFakeGuestInfo } from './vsphere/fake-guestinfo.js';
+export type { FakeGuestInfo, FakeGuestInfoOptions } from './vsphere/fake-guestinfo.js';

@@ -3,6 +3,8 @@ import {
   collectFacts,
   CredentialBroker,
   DEFAULT_FRESHNESS,
+  GuestInfoFactSource,
+  GuestInfoReader,
   HostFactSource,
   JsonLogger,
   NodeVaultSession,
@@ -46,9 +48,17 @@ export async function buildAgentContainer(
     { lifecycle: Lifecycle.ContainerScoped },
   );
 
-  // Later sources override earlier ones: the host's own view, then what the operator configured.
+  // Later sources override earlier ones: the host's own view, then what vSphere says about the VM,
+  // then what the operator configured.
+  const { guestinfo, ...configuredFacts } = config.facts;
   scope.register(TOKENS.FactSource, { useValue: new HostFactSource() });
-  scope.register(TOKENS.FactSource, { useValue: staticFacts('config', config.facts) });
+  if (guestinfo) {
+    const attributes = guestinfo === true ? [] : guestinfo.attributes;
+    scope.register(TOKENS.FactSource, {
+      useValue: new GuestInfoFactSource(new GuestInfoReader(), { attributes }),
+    });
+  }
+  scope.register(TOKENS.FactSource, { useValue: staticFacts('config', configuredFacts) });
   scope.register(TOKENS.InstanceFacts, {
     useValue: await collectFacts(scope.resolveAll(TOKENS.FactSource)),
   });

@@ -6,6 +6,7 @@ import {
   httpUrl,
   nonEmpty,
   SECRET_REF_KEYS,
+  SECRET_REF_SOURCES,
   secretRef,
   section,
   toSecretRef,
@@ -41,7 +42,7 @@ const approleAuth = section({
     /** Delete the file once read (default true, as Vault Agent does), so no secret_id lingers on disk. */
     removeAfterReading: z.boolean().optional(),
   })
-    .superRefine(exactlyOneOf(['file', 'env', 'value']))
+    .superRefine(exactlyOneOf(SECRET_REF_SOURCES))
     .transform(({ wrapped, removeAfterReading, ...ref }) => ({
       ...toSecretRef(ref),
       wrapped,
@@ -80,6 +81,16 @@ const factsSection = section({
   machineId: nonEmpty.optional(),
   tags: stringMap.optional(),
   attributes: stringMap.optional(),
+  /**
+   * Read `guestinfo.guise.*` facts from vSphere (hostname, fqdn, ipv4, mac, machineid, tags), and
+   * the attributes named in `attributes`; the keys above still win over guestinfo.
+   */
+  guestinfo: z
+    .union([
+      z.boolean(),
+      section({ attributes: z.array(z.string().regex(/^[A-Za-z0-9_.-]+$/)).default([]) }),
+    ])
+    .optional(),
 });
 
 const credentialsSection = section({
