@@ -3,6 +3,8 @@ import { JsonLogger } from '@guise/core';
 import { Command, CommanderError, Option } from 'commander';
 import { ConfigError } from '../config/config-error.js';
 import { runAgentCommand } from './agent-command.js';
+import type { CredentialProcessOptions } from './credential-process-command.js';
+import { runCredentialProcessCommand } from './credential-process-command.js';
 import type { DevCommandOptions } from './dev-command.js';
 import { runDevCommand } from './dev-command.js';
 import type { ExitCode } from './exit-codes.js';
@@ -83,6 +85,34 @@ Examples:
 Only loopback and link-local addresses are accepted. Stops on SIGINT/SIGTERM.`,
     )
     .action((options: DevCommandOptions) => run(() => runDevCommand(options)));
+
+  program
+    .command('credential-process')
+    .description(
+      'print AWS credential_process JSON (Version 1) for a role, from the agent or from Vault',
+    )
+    .requiredOption('--role <name>', 'the IAM role name the agent serves (aws.role.name)')
+    .option(
+      '--from <url>',
+      'ask this running agent (IMDS endpoint); default http://169.254.169.254',
+    )
+    .option('-c, --config <file>', 'instead, log in to Vault with this agent configuration')
+    .addHelpText(
+      'after',
+      `
+For hosts where the agent may not bind the metadata address. In ~/.aws/config:
+
+  [profile app]
+  credential_process = guise credential-process --role app --from http://127.0.0.1:8169
+
+Examples:
+  $ guise credential-process --role app                                  from the agent on 169.254.169.254
+  $ guise credential-process --role app --from http://127.0.0.1:8169     from an agent on a loopback port
+  $ guise credential-process --role app --config /etc/guise/config.yaml  straight from Vault
+
+Only the JSON goes to stdout; errors go to stderr with exit status 1 (2 for bad usage).`,
+    )
+    .action((options: CredentialProcessOptions) => run(() => runCredentialProcessCommand(options)));
 
   return program;
 }
