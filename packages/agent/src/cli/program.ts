@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { JsonLogger } from '@guise/core';
-import { Command, CommanderError, Option } from 'commander';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { ConfigError } from '../config/config-error.js';
 import { runAgentCommand } from './agent-command.js';
 import type { CredentialProcessOptions } from './credential-process-command.js';
@@ -9,6 +9,9 @@ import type { DevCommandOptions } from './dev-command.js';
 import { runDevCommand } from './dev-command.js';
 import type { ExitCode } from './exit-codes.js';
 import { EXIT } from './exit-codes.js';
+import { runNetChangeCommand, runNetStatusCommand } from './net-command.js';
+import { isOperatorFailure } from './operator-failure.js';
+import type { NetworkOptions } from '../net/network-setup.js';
 
 const { version } = JSON.parse(
   readFileSync(new URL('../../package.json', import.meta.url), 'utf8'),
@@ -114,7 +117,48 @@ Only the JSON goes to stdout; errors go to stderr with exit status 1 (2 for bad 
     )
     .action((options: CredentialProcessOptions) => run(() => runCredentialProcessCommand(options)));
 
+  const net = program
+    .command('net')
+    .description('put the metadata address on the loopback interface (needs CAP_NET_ADMIN)')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ sudo guise net setup                          169.254.169.254/32 (and fd00:ec2::254/128) on lo
+  $ sudo guise net setup --redirect-port 8169     also send port 80 to an agent on port 8169 (nftables)
+  $ guise net status                              ✓/✗ per piece; exit status 1 if anything is missing
+  $ sudo guise net teardown                       remove what setup added`,
+    );
+  const netOptions = (command: Command) =>
+    command
+      .addOption(
+        new Option('--ipv6 <mode>', 'fd00:ec2::254/128 too: auto = when lo has IPv6')
+          .choices(['auto', 'on', 'off'])
+          .default('auto'),
+      )
+      .option(
+        '--redirect-port <port>',
+        'redirect port 80 of the metadata addresses to this port (nftables DNAT)',
+        parsePort,
+      );
+  netOptions(net.command('setup').description('add the addresses (idempotent)')).action(
+    (options: NetworkOptions) => run(() => runNetChangeCommand('setup', options)),
+  );
+  netOptions(net.command('teardown').description('remove the addresses and redirect')).action(
+    (options: NetworkOptions) => run(() => runNetChangeCommand('teardown', options)),
+  );
+  netOptions(
+    net.command('status').description('show what is in place; no privilege needed'),
+  ).action((options: NetworkOptions) => run(() => runNetStatusCommand(options)));
+
   return program;
+}
+
+function parsePort(value: string): number {
+  const port = Number(value);
+  if (!/^\d+$/.test(value) || port < 1 || port > 65535)
+    throw new InvalidArgumentError('expected a port number (1-65535)');
+  return port;
 }
 
 /** Runs `guise` with `argv` (as in process.argv) and resolves with the exit status. */
@@ -134,6 +178,10 @@ export async function runCli(argv: readonly string[]): Promise<ExitCode> {
     if (error instanceof ConfigError) {
       process.stderr.write(`${error.message}\n`);
       return EXIT.usage;
+    }
+    if (isOperatorFailure(error)) {
+      process.stderr.write(`${error.message}\n`);
+      return EXIT.failure;
     }
     // Anything else stopped a command from starting or running: the listener could not bind, ...
     new JsonLogger().error('guise failed', { error });
