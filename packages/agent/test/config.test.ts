@@ -81,7 +81,7 @@ describe('a valid config file', () => {
     expect(config).toEqual({
       listen: { host: '127.0.0.1', port: 8169 },
       allowRemote: false,
-      log: { level: 'debug' },
+      log: { level: 'debug', format: 'auto' },
       vault: {
         addresses: ['https://vault-1.example.com:8200', 'https://vault-2.example.com:8200'],
         namespace: 'ns1/',
@@ -98,6 +98,7 @@ describe('a valid config file', () => {
       },
       facts: { hostname: 'build-07', tags: { env: 'prod' } },
       credentials: { minRemaining: 1500, revokeOnShutdown: true },
+      metrics: {},
       aws: {
         tokens: 'required',
         role: {
@@ -221,7 +222,7 @@ describe('mistakes name the key and say what was expected', () => {
 
   it('an unknown top-level key', () => {
     expect(problemsOf(minimalWith({ listn: '127.0.0.1:80' }))).toEqual([
-      'config.yaml: listn: unknown key; expected one of listen, allowRemote, log, vault, facts, credentials, aws',
+      'config.yaml: listn: unknown key; expected one of listen, allowRemote, log, vault, facts, credentials, metrics, aws',
     ]);
   });
 

@@ -42,6 +42,7 @@ export { fromCallback, fromStatic } from './credentials/static-source.js';
 export type { FreshnessPolicy } from './credentials/freshness-policy.js';
 export { DEFAULT_FRESHNESS, servingFloorMs } from './credentials/freshness-policy.js';
 export { CredentialBroker } from './credentials/credential-broker.js';
+export type { BrokerEvent, BrokerListener } from './credentials/credential-broker.js';
 export type { ServeOptions } from './credentials/credential-broker.js';
 export { CredentialUnavailableError } from './credentials/errors.js';
 
@@ -81,7 +82,7 @@ export type { Refusal } from './http/guards.js';
 export { rejectForwarded, requireHeader, alwaysSet, sendExact } from './http/guards.js';
 export { errorBoundary } from './http/error-boundary.js';
 export { createMetadataApp } from './http/create-metadata-app.js';
-export type { MetadataAppOptions } from './http/create-metadata-app.js';
+export type { MetadataAppOptions, RequestSample } from './http/create-metadata-app.js';
 export { listen, DEFAULT_SERVER_LIMITS } from './http/metadata-server.js';
 export type { RunningServer, ServerLimits } from './http/metadata-server.js';
 export { isLocalOnlyAddress, parseListenAddress } from './http/listen-address.js';

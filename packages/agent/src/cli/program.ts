@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { JsonLogger } from '@guise/core';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { ConfigError } from '../config/config-error.js';
@@ -9,15 +8,10 @@ import type { DevCommandOptions } from './dev-command.js';
 import { runDevCommand } from './dev-command.js';
 import type { ExitCode } from './exit-codes.js';
 import { EXIT } from './exit-codes.js';
+import { VERSION } from '../util/version.js';
 import { runNetChangeCommand, runNetStatusCommand } from './net-command.js';
 import { isOperatorFailure } from './operator-failure.js';
 import type { NetworkOptions } from '../net/network-setup.js';
-
-const { version } = JSON.parse(
-  readFileSync(new URL('../../package.json', import.meta.url), 'utf8'),
-) as {
-  version: string;
-};
 
 const LISTEN_HELP = 'address to serve metadata on (HOST:PORT, [IPV6]:PORT or PORT)';
 
@@ -28,7 +22,7 @@ export function buildProgram(run: (action: () => Promise<ExitCode>) => Promise<v
       'Serve a cloud instance metadata endpoint (AWS IMDS) on a machine outside the cloud,\n' +
         'with short-lived credentials from HashiCorp Vault.',
     )
-    .version(version)
+    .version(VERSION)
     .exitOverride()
     .showHelpAfterError('(run with --help for usage)')
     .addHelpText(

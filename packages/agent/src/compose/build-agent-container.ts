@@ -6,7 +6,6 @@ import {
   GuestInfoFactSource,
   GuestInfoReader,
   HostFactSource,
-  JsonLogger,
   NodeVaultSession,
   staticFacts,
   systemClock,
@@ -17,6 +16,7 @@ import { container, Lifecycle } from 'tsyringe';
 import type { AgentConfig } from '../config/schema.js';
 import { registerAws } from './register-aws.js';
 import { toVaultSessionConfig } from './vault-session-config.js';
+import { agentLogger } from '../observe/agent-logger.js';
 
 /** What an embedding program or a test may supply instead of the defaults. */
 export interface AgentOverrides {
@@ -38,7 +38,7 @@ export async function buildAgentContainer(
   const scope = container.createChildContainer();
   scope.register(TOKENS.Clock, { useValue: overrides.clock ?? systemClock });
   scope.register(TOKENS.Logger, {
-    useValue: overrides.logger ?? new JsonLogger({ level: config.log.level }),
+    useValue: overrides.logger ?? agentLogger(config.log),
   });
   scope.register(TOKENS.FreshnessPolicy, { useValue: freshnessPolicy(config.credentials) });
   scope.register(TOKENS.VaultSessionConfig, { useValue: toVaultSessionConfig(config.vault) });

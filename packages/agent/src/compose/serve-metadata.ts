@@ -1,4 +1,4 @@
-import type { Logger, MetadataProvider } from '@guise/core';
+import type { Logger, MetadataProvider, RequestSample } from '@guise/core';
 import { createMetadataApp, CredentialBroker, listen, TOKENS } from '@guise/core';
 import type { DependencyContainer } from 'tsyringe';
 import { once } from '../util/once.js';
@@ -30,13 +30,15 @@ export async function serveMetadata(
   scope: DependencyContainer,
   host: string,
   port: number,
-  alsoStop: readonly StopPart[] = [],
+  options: { alsoStop?: readonly StopPart[]; onResponse?: (sample: RequestSample) => void } = {},
 ): Promise<ServedMetadata> {
+  const { alsoStop = [], onResponse } = options;
   const rootLogger = scope.resolve(TOKENS.Logger);
   const logger = rootLogger.child({ component: 'agent' });
   const broker = scope.resolve(CredentialBroker);
   const providers = scope.resolveAll(TOKENS.MetadataProvider);
-  const server = await listen(createMetadataApp({ providers, logger: rootLogger }), host, port);
+  const app = createMetadataApp({ providers, logger: rootLogger, onResponse });
+  const server = await listen(app, host, port);
   let stopping = false;
 
   const stop = once(async () => {

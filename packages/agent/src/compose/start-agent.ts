@@ -1,5 +1,7 @@
+import { CredentialBroker, TOKENS } from '@guise/core';
 import type { AgentConfig } from '../config/schema.js';
-import { TOKENS } from '@guise/core';
+import { AgentMetrics } from '../observe/agent-metrics.js';
+import { startMetricsServer } from '../observe/metrics-server.js';
 import type { AgentOverrides } from './build-agent-container.js';
 import { buildAgentContainer } from './build-agent-container.js';
 import { serveMetadata } from './serve-metadata.js';
@@ -7,6 +9,8 @@ import { serveMetadata } from './serve-metadata.js';
 export interface RunningAgent {
   /** Where the metadata endpoint listens, e.g. `http://127.0.0.1:41234`. */
   readonly url: string;
+  /** Where `/metrics`, `/healthz` and `/readyz` are served, when `metrics.listen` is set. */
+  readonly metricsUrl?: string;
   /**
    * Settles once the Vault login and the first credentials were attempted (it never rejects:
    * failures are logged and retried in the background while the listener answers).
@@ -27,14 +31,33 @@ export async function startAgent(
 ): Promise<RunningAgent> {
   const scope = await buildAgentContainer(config, overrides);
   const session = scope.resolve(TOKENS.VaultSession);
-  const served = await serveMetadata(scope, config.listen.host, config.listen.port, [
-    { name: 'vault session', stop: () => session.close() },
-  ]);
+  const clock = scope.resolve(TOKENS.Clock);
+  const broker = scope.resolve(CredentialBroker);
+  const metricsAt = config.metrics.listen;
+  const metrics = metricsAt ? new AgentMetrics(broker, session, clock) : undefined;
+  const metricsServer =
+    metrics && metricsAt ? await startMetricsServer(metrics, broker, clock, metricsAt) : undefined;
+  const stopMetrics = async () => {
+    metrics?.close();
+    await metricsServer?.close();
+  };
+  const served = await serveMetadata(scope, config.listen.host, config.listen.port, {
+    onResponse: metrics?.recordRequest,
+    alsoStop: [
+      { name: 'vault session', stop: () => session.close() },
+      { name: 'metrics listener', stop: stopMetrics },
+    ],
+  }).catch(async (error: unknown) => {
+    // The metadata address could not be bound: nothing else may keep the process alive.
+    await stopMetrics();
+    await scope.dispose();
+    throw error;
+  });
   // The session logs a failed login itself and keeps retrying; providers then get the same error
   // from the broker, which retries with backoff, so the agent needs no retry loop of its own.
   const ready = session
     .start()
     .catch(() => undefined)
     .then(() => served.startProviders());
-  return { url: served.url, ready, stop: served.stop };
+  return { url: served.url, metricsUrl: metricsServer?.url, ready, stop: served.stop };
 }

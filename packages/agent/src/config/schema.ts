@@ -26,6 +26,13 @@ const listenAddress = z.string().transform((value, ctx) => {
 
 const logSection = section({
   level: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+  /** `auto`: readable lines on a terminal, JSON under systemd (JOURNAL_STREAM) and in pipes. */
+  format: z.enum(['auto', 'json', 'text']).default('auto'),
+});
+
+/** Prometheus metrics, /healthz and /readyz on a listener of their own; off unless `listen` is set. */
+const metricsSection = section({
+  listen: listenAddress.optional(),
 });
 
 /** AppRole login; defaults (wrapped: auto, file removed after reading) are the Vault session's. */
@@ -150,8 +157,17 @@ export const agentConfigSchema = section({
   vault: vaultSection,
   facts: factsSection.prefault({}),
   credentials: credentialsSection.prefault({}),
+  metrics: metricsSection.prefault({}),
   aws: awsSection,
 }).superRefine((config, ctx) => {
+  const metrics = config.metrics.listen;
+  if (metrics && !config.allowRemote && !isLocalOnlyAddress(metrics.host)) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['metrics', 'listen'],
+      message: `${metrics.host} is neither loopback nor link-local; set allowRemote: true to expose metrics`,
+    });
+  }
   if (!config.allowRemote && !isLocalOnlyAddress(config.listen.host)) {
     ctx.addIssue({
       code: 'custom',
