@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -11,6 +11,7 @@ import { parseConfig } from '../src/config/load-config.js';
 import { DEMO_ROLE, seedVault } from '../src/dev/seed-vault.js';
 import { VaultOperator } from '../src/dev/vault-operator.js';
 import { resolveLogFormat } from '../src/observe/agent-logger.js';
+import { runGuise } from './support/guise-process.js';
 
 /** The value of one sample line `name{labels} value` in Prometheus text, or undefined. */
 function sample(text: string, name: string, labels = ''): number | undefined {
@@ -18,7 +19,19 @@ function sample(text: string, name: string, labels = ''): number | undefined {
   return line === undefined ? undefined : Number(line.split(' ').at(-1));
 }
 
-describe('metrics, /healthz and /readyz', () => {
+/** A config file naming a running agent's listeners, as `guise ready` reads it. */
+function readyConfig(url: string, metricsUrl: string): string {
+  const hostPort = (u: string) => new URL(u).host;
+  return [
+    `listen: ${hostPort(url)}`,
+    `metrics: { listen: ${hostPort(metricsUrl)} }`,
+    'vault: { address: http://127.0.0.1:1, auth: { token: { file: /nonexistent } } }',
+    'aws: { role: { name: app } }',
+    '',
+  ].join('\n');
+}
+
+describe('metrics, /healthz, /readyz and guise ready', () => {
   let vault: FakeVault;
   let stopSts: () => Promise<void>;
   let workDir: string;
@@ -97,6 +110,12 @@ describe('metrics, /healthz and /readyz', () => {
       const ready = await fetch(`${metricsUrl}/readyz`);
       expect(ready.status).toBe(200);
       expect(await ready.text()).toBe(`ready: ${source}\n`);
+
+      // What systemd's ExecStartPost= runs: done at once, since a credential is in hand.
+      const configFile = path.join(workDir, 'ready.yaml');
+      await writeFile(configFile, readyConfig(agent.url, metricsUrl));
+      const waited = await runGuise(['ready', '--config', configFile, '--timeout', '5']);
+      expect(waited).toMatchObject({ code: 0, stdout: `ready (${metricsUrl}/readyz)\n` });
     } finally {
       await agent.stop();
     }
@@ -126,6 +145,12 @@ describe('metrics, /healthz and /readyz', () => {
       expect((await fetch(`${agent.metricsUrl}/healthz`)).status).toBe(200);
       const text = await (await fetch(`${agent.metricsUrl}/metrics`)).text();
       expect(sample(text, 'guise_vault_session_ready')).toBe(0);
+
+      const configFile = path.join(workDir, 'not-ready.yaml');
+      await writeFile(configFile, readyConfig(agent.url, agent.metricsUrl ?? ''));
+      const waited = await runGuise(['ready', '--config', configFile, '--timeout', '1']);
+      expect(waited.code).toBe(1);
+      expect(waited.stderr).toBe(`not ready after 1s: ${agent.metricsUrl}/readyz: status 503\n`);
     } finally {
       await agent.stop();
     }

@@ -10,6 +10,8 @@ import type { ExitCode } from './exit-codes.js';
 import { EXIT } from './exit-codes.js';
 import { VERSION } from '../util/version.js';
 import { runNetChangeCommand, runNetStatusCommand } from './net-command.js';
+import type { ReadyOptions } from './ready-command.js';
+import { runReadyCommand } from './ready-command.js';
 import { isOperatorFailure } from './operator-failure.js';
 import type { NetworkOptions } from '../net/network-setup.js';
 
@@ -111,6 +113,23 @@ Only the JSON goes to stdout; errors go to stderr with exit status 1 (2 for bad 
     )
     .action((options: CredentialProcessOptions) => run(() => runCredentialProcessCommand(options)));
 
+  program
+    .command('ready')
+    .description('wait until the agent of a configuration serves (for systemd ExecStartPost=)')
+    .requiredOption('-c, --config <file>', "the agent's YAML configuration file")
+    .option('--timeout <seconds>', 'give up after this long', parseSeconds, 60)
+    .addHelpText(
+      'after',
+      `
+Ready means /readyz answers 200 when metrics.listen is set (a credential is in hand), otherwise
+that the metadata listener answers. Exit status 0 when ready, 1 on timeout.
+
+Examples:
+  $ guise ready --config /etc/guise/config.yaml
+  $ guise ready -c /etc/guise/config.yaml --timeout 120`,
+    )
+    .action((options: ReadyOptions) => run(() => runReadyCommand(options)));
+
   const net = program
     .command('net')
     .description('put the metadata address on the loopback interface (needs CAP_NET_ADMIN)')
@@ -153,6 +172,13 @@ function parsePort(value: string): number {
   if (!/^\d+$/.test(value) || port < 1 || port > 65535)
     throw new InvalidArgumentError('expected a port number (1-65535)');
   return port;
+}
+
+function parseSeconds(value: string): number {
+  const seconds = Number(value);
+  if (!/^\d+$/.test(value) || seconds < 1)
+    throw new InvalidArgumentError('expected a whole number of seconds');
+  return seconds;
 }
 
 /** Runs `guise` with `argv` (as in process.argv) and resolves with the exit status. */
