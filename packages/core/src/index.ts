@@ -62,6 +62,8 @@ export { DEFAULT_RENEW } from './vault/vault-session-config.js';
 export type { RetrySettings } from './retry/retry-policy.js';
 export { DEFAULT_RETRY } from './retry/retry-policy.js';
 export type { SecretInput, SecretInputConfig } from './vault/auth/secret-input.js';
+export { secretInputFrom } from './vault/auth/secret-input.js';
+export { isWrappedSecretId } from './vault/auth/approle-auth.js';
 
 export { GuestInfoReader, GuestInfoError } from './vsphere/guestinfo-reader.js';
 export { GuestInfoSecretInput } from './vsphere/guestinfo-secret-input.js';

@@ -1,4 +1,5 @@
-import type { NetworkCheck, NetworkOptions } from '../net/network-setup.js';
+import { formatCheck } from '../doctor/check.js';
+import type { NetworkOptions } from '../net/network-setup.js';
 import { networkStatus, setupNetwork, teardownNetwork } from '../net/network-setup.js';
 import type { ExitCode } from './exit-codes.js';
 import { EXIT } from './exit-codes.js';
@@ -18,9 +19,4 @@ export async function runNetStatusCommand(options: NetworkOptions): Promise<Exit
   const checks = await networkStatus(options);
   process.stdout.write(checks.map(formatCheck).join('\n') + '\n');
   return checks.every((check) => check.ok) ? EXIT.ok : EXIT.failure;
-}
-
-/** `✓ what` or `✗ what — fix: ...`: the line format of `guise net status` and `guise doctor`. */
-export function formatCheck(check: NetworkCheck): string {
-  return check.ok ? `✓ ${check.what}` : `✗ ${check.what}${check.fix ? ` — fix: ${check.fix}` : ''}`;
 }

@@ -9,6 +9,7 @@ import { runDevCommand } from './dev-command.js';
 import type { ExitCode } from './exit-codes.js';
 import { EXIT } from './exit-codes.js';
 import { VERSION } from '../util/version.js';
+import { runDoctorCommand } from './doctor-command.js';
 import { runNetChangeCommand, runNetStatusCommand } from './net-command.js';
 import type { ReadyOptions } from './ready-command.js';
 import { runReadyCommand } from './ready-command.js';
@@ -34,6 +35,9 @@ Examples:
   $ guise agent --config /etc/guise/config.yaml     run the agent (usually under systemd)
   $ guise dev                                       try it locally: fake Vault + STS, agent on 127.0.0.1
   $ guise dev --json                                the same, printing the endpoints as one JSON line
+  $ guise doctor --config /etc/guise/config.yaml    check Vault, login, permissions, clock, listener
+  $ sudo guise net setup                            put 169.254.169.254 on the loopback interface
+  $ guise credential-process --role app             AWS credential_process JSON from the agent
 
 Exit status: 0 ok, 1 runtime failure, 2 bad usage or configuration.`,
     );
@@ -112,6 +116,26 @@ Examples:
 Only the JSON goes to stdout; errors go to stderr with exit status 1 (2 for bad usage).`,
     )
     .action((options: CredentialProcessOptions) => run(() => runCredentialProcessCommand(options)));
+
+  program
+    .command('doctor')
+    .description('check a configuration, Vault, login, permissions, clock and listen address')
+    .requiredOption('-c, --config <file>', "the agent's YAML configuration file")
+    .addHelpText(
+      'after',
+      `
+Checks, each printed as ✓ or ✗ with the fix: the configuration; every Vault address (sys/health);
+the clock against Vault's; the login (the kept token in vault.tokenFile if there is one; a wrapped
+secret_id is never spent); the token's renewability; permission on every secrets path
+(sys/capabilities-self); the listen address on this machine; the listen port.
+
+Examples:
+  $ sudo -u guise guise doctor --config /etc/guise/config.yaml
+  $ guise doctor -c ./config.yaml && echo all good
+
+Exit status: 0 all passed, 1 a check failed, 2 the configuration is invalid.`,
+    )
+    .action((options: { config: string }) => run(() => runDoctorCommand(options)));
 
   program
     .command('ready')

@@ -1,3 +1,4 @@
+import type { Check } from '../doctor/check.js';
 import type { AliasAddress } from './loopback-alias.js';
 import {
   addAlias,
@@ -20,11 +21,7 @@ export interface NetworkOptions {
 }
 
 /** One fact about the machine's metadata networking, with what to do when it is not as wanted. */
-export interface NetworkCheck {
-  readonly ok: boolean;
-  readonly what: string;
-  readonly fix?: string;
-}
+export type NetworkCheck = Check;
 
 async function wantedAliases(ipv6: NetworkOptions['ipv6'] = 'auto'): Promise<AliasAddress[]> {
   const withIpv6 = ipv6 === 'on' || (ipv6 === 'auto' && (await loopbackHasIpv6()));
