@@ -101,6 +101,9 @@ describe('metrics, /healthz, /readyz and guise ready', () => {
       const expiry = sample(text, 'guise_credential_expiry_seconds', `source="${source}"`) ?? 0;
       expect(expiry).toBeGreaterThan(3500);
       expect(expiry).toBeLessThanOrEqual(3600);
+      const age = sample(text, 'guise_credential_age_seconds', `source="${source}"`) ?? -1;
+      expect(age).toBeGreaterThanOrEqual(0);
+      expect(age).toBeLessThan(60);
       expect(sample(text, 'guise_vault_logins_total')).toBe(1);
       expect(sample(text, 'guise_vault_session_ready')).toBe(1);
       expect(sample(text, 'guise_vault_token_expiry_seconds')).toBeGreaterThan(3000);

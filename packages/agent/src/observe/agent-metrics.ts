@@ -6,7 +6,7 @@ import { VERSION } from '../util/version.js';
  * The agent's Prometheus metrics, in a registry of its own (several agents may share a process).
  * Only two things happen on the request path: one counter increment per response, and one
  * histogram observation per backend call (never on a cache hit). Everything derived from state —
- * time to expiry of each credential, the Vault token, login and renewal counts — is computed when
+ * age and time to expiry of each credential, the Vault token, login and renewal counts — is computed when
  * Prometheus scrapes, from `CredentialBroker.snapshot()` and `VaultSession.status()`.
  */
 export class AgentMetrics {
@@ -58,6 +58,19 @@ export class AgentMetrics {
         const now = clock.now();
         for (const { label, expiresAt } of broker.snapshot()) {
           this.set({ source: label }, (expiresAt - now) / 1000);
+        }
+      },
+    });
+    new Gauge({
+      name: 'guise_credential_age_seconds',
+      help: 'Seconds since each cached credential was issued (cache age)',
+      labelNames: ['source'],
+      registers,
+      collect() {
+        this.reset();
+        const now = clock.now();
+        for (const { label, issuedAt } of broker.snapshot()) {
+          this.set({ source: label }, (now - issuedAt) / 1000);
         }
       },
     });

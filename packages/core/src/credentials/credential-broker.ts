@@ -135,11 +135,18 @@ export class CredentialBroker {
     return () => this.listeners.delete(listener);
   }
 
-  /** Expiry of every cached credential, by label: for health checks and metrics. */
-  snapshot(): Array<{ label: string; expiresAt: number; healthy: boolean }> {
+  /** Issue time and expiry of every cached credential, by label: for health checks and metrics. */
+  snapshot(): Array<{ label: string; issuedAt: number; expiresAt: number; healthy: boolean }> {
     return [...this.slots.values()].flatMap((s) =>
       s.current
-        ? [{ label: s.label, expiresAt: s.current.expiresAt, healthy: s.failures === 0 }]
+        ? [
+            {
+              label: s.label,
+              issuedAt: s.current.issuedAt,
+              expiresAt: s.current.expiresAt,
+              healthy: s.failures === 0,
+            },
+          ]
         : [],
     );
   }
