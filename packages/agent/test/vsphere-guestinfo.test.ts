@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { silentLogger } from '@guise/core';
@@ -9,6 +9,7 @@ import { startAgent } from '../src/compose/start-agent.js';
 import { parseConfig } from '../src/config/load-config.js';
 import { DEMO_ROLE, seedVault } from '../src/dev/seed-vault.js';
 import { VaultOperator } from '../src/dev/vault-operator.js';
+import { cleanEnv, runGuise } from './support/guise-process.js';
 
 // A VM as vSphere tooling (vAuth and the like) provisions it: role_id and a wrapped secret_id in
 // guestinfo, facts in guestinfo.guise.*; VMware Tools stood in for by a script on PATH.
@@ -87,6 +88,27 @@ describe('the agent on a vSphere VM (secret-zero from guestinfo)', () => {
     } finally {
       await agent.stop();
     }
+  });
+
+  it('without VMware Tools, guise agent says what to install and exits 1', async () => {
+    const file = path.join(workDir, 'no-tools.yaml');
+    await writeFile(
+      file,
+      [
+        'listen: 127.0.0.1:0',
+        `vault: { address: ${vault.url}, auth: { token: { file: ${path.join(workDir, 'none')} } } }`,
+        'facts: { guestinfo: true }',
+        `aws: { role: { name: ${DEMO_ROLE} } }`,
+        '',
+      ].join('\n'),
+    );
+    const result = await runGuise(['agent', '--config', file], {
+      env: cleanEnv({ PATH: '/nonexistent' }),
+    });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toBe(
+      'neither vmware-rpctool nor vmtoolsd is on PATH: install open-vm-tools to read guestinfo\n',
+    );
   });
 
   it('rejects a guestinfo reference that is not a guestinfo key', () => {

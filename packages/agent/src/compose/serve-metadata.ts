@@ -16,7 +16,8 @@ export interface ServedMetadata {
   startProviders(): Promise<void>;
   /**
    * Closes the listener, stops providers, shuts the broker down, then `alsoStop`, then disposes
-   * of the scope. Every part is stopped even if an earlier one fails. Idempotent.
+   * of the scope. Every part is stopped even if an earlier one fails. Idempotent. (When the
+   * listener cannot be bound, serveMetadata does the same before it rejects.)
    */
   stop(): Promise<void>;
 }
@@ -38,7 +39,13 @@ export async function serveMetadata(
   const broker = scope.resolve(CredentialBroker);
   const providers = scope.resolveAll(TOKENS.MetadataProvider);
   const app = createMetadataApp({ providers, logger: rootLogger, onResponse });
-  const server = await listen(app, host, port);
+  const server = await listen(app, host, port).catch(async (error: unknown) => {
+    // Nothing started here may keep the process alive when the address cannot be bound.
+    for (const part of alsoStop) await part.stop().catch(() => undefined);
+    await broker.shutdown();
+    await scope.dispose();
+    throw error;
+  });
   let stopping = false;
 
   const stop = once(async () => {

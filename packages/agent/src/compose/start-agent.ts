@@ -47,11 +47,6 @@ export async function startAgent(
       { name: 'vault session', stop: () => session.close() },
       { name: 'metrics listener', stop: stopMetrics },
     ],
-  }).catch(async (error: unknown) => {
-    // The metadata address could not be bound: nothing else may keep the process alive.
-    await stopMetrics();
-    await scope.dispose();
-    throw error;
   });
   // The session logs a failed login itself and keeps retrying; providers then get the same error
   // from the broker, which retries with backoff, so the agent needs no retry loop of its own.
