@@ -6,6 +6,8 @@ import type { FakeGuestInfo, FakeVault } from '@guise/testkit';
 import { createFakeGuestInfo, startFakeSts, startFakeVault } from '@guise/testkit';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startAgent } from '../src/compose/start-agent.js';
+import { resolveVaultAddresses } from '../src/compose/resolve-vault-addresses.js';
+import { ConfigError } from '../src/config/config-error.js';
 import { parseConfig } from '../src/config/load-config.js';
 import { DEMO_ROLE, seedVault } from '../src/dev/seed-vault.js';
 import { VaultOperator } from '../src/dev/vault-operator.js';
@@ -38,6 +40,7 @@ describe('the agent on a vSphere VM (secret-zero from guestinfo)', () => {
         'guestinfo.guise.hostname': 'vm-web-01',
         'guestinfo.guise.machineid': 'a1b2c3d4e5f60718293a4b5c6d7e8f90',
         'guestinfo.guise.tags': 'env=prod',
+        'guestinfo.vault.vaultaddr': vault.url,
       },
     });
     vi.stubEnv('PATH', guestinfo.path);
@@ -52,7 +55,7 @@ describe('the agent on a vSphere VM (secret-zero from guestinfo)', () => {
     const config = parseConfig({
       listen: '127.0.0.1:0',
       vault: {
-        address: vault.url,
+        address: { guestinfo: 'guestinfo.vault.vaultaddr' },
         auth: {
           approle: {
             role: DEMO_ROLE,
@@ -83,6 +86,7 @@ describe('the agent on a vSphere VM (secret-zero from guestinfo)', () => {
           'info-get guestinfo.vault.roleid',
           'info-get guestinfo.vault.secretid',
           'info-get guestinfo.guise.machineid',
+          'info-get guestinfo.vault.vaultaddr',
         ]),
       );
     } finally {
@@ -108,6 +112,21 @@ describe('the agent on a vSphere VM (secret-zero from guestinfo)', () => {
     expect(result.code).toBe(1);
     expect(result.stderr).toBe(
       'neither vmware-rpctool nor vmtoolsd is on PATH: install open-vm-tools to read guestinfo\n',
+    );
+  });
+
+  it('refuses a Vault address guestinfo does not hold, or one that is not a URL', async () => {
+    const vaultConfig = (key: string) =>
+      parseConfig({
+        vault: { address: { guestinfo: key }, auth: { token: { file: '/t' } } },
+        aws: { role: { name: 'app' } },
+      }).vault;
+    await expect(resolveVaultAddresses(vaultConfig('guestinfo.vault.unset'))).rejects.toThrow(
+      'vault.address: guestinfo guestinfo.vault.unset is not set on this VM',
+    );
+    await guestinfo.set('guestinfo.vault.bad', 'vault.example.com:8200');
+    await expect(resolveVaultAddresses(vaultConfig('guestinfo.vault.bad'))).rejects.toThrow(
+      ConfigError,
     );
   });
 

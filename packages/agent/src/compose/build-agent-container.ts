@@ -15,6 +15,7 @@ import type { DependencyContainer } from 'tsyringe';
 import { container, Lifecycle } from 'tsyringe';
 import type { AgentConfig } from '../config/schema.js';
 import { registerAws } from './register-aws.js';
+import { resolveVaultAddresses } from './resolve-vault-addresses.js';
 import { toVaultSessionConfig } from './vault-session-config.js';
 import { agentLogger } from '../observe/agent-logger.js';
 
@@ -41,7 +42,9 @@ export async function buildAgentContainer(
     useValue: overrides.logger ?? agentLogger(config.log),
   });
   scope.register(TOKENS.FreshnessPolicy, { useValue: freshnessPolicy(config.credentials) });
-  scope.register(TOKENS.VaultSessionConfig, { useValue: toVaultSessionConfig(config.vault) });
+  scope.register(TOKENS.VaultSessionConfig, {
+    useValue: toVaultSessionConfig(await resolveVaultAddresses(config.vault)),
+  });
   scope.register(
     TOKENS.VaultSession,
     { useClass: NodeVaultSession },

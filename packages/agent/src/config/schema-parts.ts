@@ -35,6 +35,11 @@ export const httpUrl = nonEmpty.refine(
   },
 );
 
+/** A vSphere guestinfo variable name, as VMware Tools reads it. */
+export const guestinfoKey = z
+  .string()
+  .regex(/^guestinfo\.[A-Za-z0-9_.-]+$/, 'expected a guestinfo key such as guestinfo.vault.roleid');
+
 /** Where a secret is read from when the agent needs it. Exactly one of the four. */
 export type SecretRef =
   | { readonly file: string }
@@ -48,13 +53,7 @@ export const SECRET_REF_KEYS = {
   file: nonEmpty.optional(),
   env: nonEmpty.optional(),
   value: nonEmpty.optional(),
-  guestinfo: z
-    .string()
-    .regex(
-      /^guestinfo\.[A-Za-z0-9_.-]+$/,
-      'expected a guestinfo key such as guestinfo.vault.roleid',
-    )
-    .optional(),
+  guestinfo: guestinfoKey.optional(),
 };
 
 /** The keys of which a secret reference holds exactly one. */

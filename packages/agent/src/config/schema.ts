@@ -7,6 +7,7 @@ import {
   nonEmpty,
   SECRET_REF_KEYS,
   SECRET_REF_SOURCES,
+  guestinfoKey,
   secretRef,
   section,
   toSecretRef,
@@ -59,7 +60,8 @@ const approleAuth = section({
 });
 
 const vaultSection = section({
-  address: httpUrl.optional(),
+  /** One address, or `{ guestinfo: guestinfo.vault.vaultaddr }` as vSphere tooling hands it over. */
+  address: z.union([httpUrl, section({ guestinfo: guestinfoKey })]).optional(),
   addresses: z.array(httpUrl).min(1).optional(),
   namespace: nonEmpty.optional(),
   caFile: nonEmpty.optional(),
@@ -75,7 +77,9 @@ const vaultSection = section({
   // exactlyOneOf has made sure one of the two is there.
   .transform(({ address, addresses, ...vault }) => ({
     ...vault,
-    addresses: addresses ?? (address ? [address] : []),
+    addresses: addresses ?? (typeof address === 'string' ? [address] : []),
+    /** Set when the address is read from guestinfo at start (see resolveVaultAddresses). */
+    addressFrom: typeof address === 'object' ? address : undefined,
   }));
 
 const stringMap = z.record(z.string(), z.string());

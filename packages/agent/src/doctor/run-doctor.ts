@@ -1,3 +1,4 @@
+import { resolveVaultAddresses } from '../compose/resolve-vault-addresses.js';
 import type { AgentConfig } from '../config/schema.js';
 import type { Check } from './check.js';
 import { listenAddressCheck, listenPortCheck } from './host-checks.js';
@@ -7,7 +8,7 @@ import { vaultChecks } from './vault-checks.js';
 export async function runDoctor(config: AgentConfig): Promise<Check[]> {
   const { host, port } = config.listen;
   return [
-    ...(await vaultChecks(config)),
+    ...(await vaultChecks({ ...config, vault: await resolveVaultAddresses(config.vault) })),
     listenAddressCheck(host),
     await listenPortCheck(host, port),
   ];
