@@ -108,3 +108,39 @@ describe('guise net --help', () => {
     expect(help.stdout).toContain('sudo guise net setup --redirect-port 8169');
   });
 });
+
+/**
+ * The unprivileged-port deployment end to end: `guise net setup --redirect-port 8169`, the agent
+ * (here `guise dev`) on 169.254.169.254:8169, and the AWS CLI with no endpoint configured at all,
+ * reaching IMDS at its default address and port 80 through the DNAT rule.
+ */
+const ZERO_CONFIG_ON_8169 = `
+set -u
+[ "$(stat -L -c %i /proc/self/ns/net)" != "$${PARENT_NETNS_ENV}" ] || { echo "not in a private netns"; exit 99; }
+work=$(mktemp -d)
+"$NODE" "$GUISE" net setup --redirect-port 8169 >/dev/null || exit 3
+"$NODE" "$GUISE" dev --json --listen 169.254.169.254:8169 > "$work/dev.json" 2> "$work/dev.log" &
+for _ in $(seq 100); do [ -s "$work/dev.json" ] && break; sleep 0.1; done
+sts=$("$NODE" -e 'console.log(JSON.parse(require("fs").readFileSync(process.argv[1], "utf8")).stsEndpoint)' "$work/dev.json") || { cat "$work/dev.log"; exit 4; }
+aws sts get-caller-identity --endpoint-url "$sts" --region us-east-1 --output json
+`;
+
+const hasAwsCli = spawnSync('aws', ['--version']).status === 0;
+
+describe.skipIf(!netns.available || !hasNft || !hasAwsCli)(
+  'the AWS CLI with zero configuration, agent on port 8169 behind the redirect (needs nft and aws)',
+  () => {
+    it('finds credentials at 169.254.169.254:80', async () => {
+      if (!netns.available) return;
+      const run = await runInPrivateNetns(
+        netns,
+        ['sh', '-c', ZERO_CONFIG_ON_8169],
+        cleanEnv({ NODE: process.execPath, GUISE: GUISE_CLI }),
+        60_000,
+      );
+      expect(run.code, run.stdout + run.stderr).toBe(0);
+      const identity = JSON.parse(run.stdout) as { Arn: string };
+      expect(identity.Arn).toMatch(/^arn:aws:sts::\d{12}:assumed-role\/guise-demo\//);
+    }, 70_000);
+  },
+);
