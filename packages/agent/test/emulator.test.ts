@@ -67,8 +67,11 @@ describe('startEmulator', () => {
     await clock.advance(45 * 60_000); // past the refresh point (20 min floor, jittered lead)
     const later = await read();
     expect(later.Token).toBe('token-2');
-    // Replaced ahead of the 20-minute floor, at a jittered time: more than half an hour later.
-    expect(Date.parse(later.Expiration)).toBeGreaterThan(Date.UTC(2026, 0, 1, 1, 30));
+    // Replaced at a jittered point before the 20-minute floor: 60 - 20 - 6 × (1..2) = 28..34 min
+    // after the first issue, so the new one expires 1 h after that.
+    const expiration = Date.parse(later.Expiration);
+    expect(expiration).toBeGreaterThanOrEqual(Date.UTC(2026, 0, 1, 1, 28));
+    expect(expiration).toBeLessThanOrEqual(Date.UTC(2026, 0, 1, 1, 34));
   });
 
   it('takes any CredentialSource and answers IMDSv2-only when told', async () => {
