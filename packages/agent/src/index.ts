@@ -18,3 +18,7 @@ export type { AgentOverrides } from './compose/build-agent-container.js';
 
 export { startDevEnvironment } from './dev/start-dev-environment.js';
 export type { DevEnvironment, DevEnvironmentOptions } from './dev/start-dev-environment.js';
+
+export { startEmulator } from './embed/start-emulator.js';
+export type { EmulatorOptions, RunningEmulator } from './embed/start-emulator.js';
+export type { AwsEmulation, AwsCredentialCallback } from './embed/aws-emulation.js';

@@ -81,7 +81,7 @@ describe('a valid config file', () => {
     expect(config).toEqual({
       listen: { host: '127.0.0.1', port: 8169 },
       allowRemote: false,
-      log: { level: 'debug' },
+      log: { level: 'debug', format: 'auto' },
       vault: {
         addresses: ['https://vault-1.example.com:8200', 'https://vault-2.example.com:8200'],
         namespace: 'ns1/',
@@ -98,6 +98,7 @@ describe('a valid config file', () => {
       },
       facts: { hostname: 'build-07', tags: { env: 'prod' } },
       credentials: { minRemaining: 1500, revokeOnShutdown: true },
+      metrics: {},
       aws: {
         tokens: 'required',
         role: {
@@ -189,7 +190,7 @@ describe('mistakes name the key and say what was expected', () => {
     ]);
   });
 
-  it('a secret reference with none of file, env, value', () => {
+  it('a secret reference with none of file, env, value, guestinfo', () => {
     const problems = problemsOf(
       minimalWith({
         vault: {
@@ -199,7 +200,7 @@ describe('mistakes name the key and say what was expected', () => {
       }),
     );
     expect(problems).toEqual([
-      'config.yaml: vault.auth.approle.secretId: expected one of file, env, value',
+      'config.yaml: vault.auth.approle.secretId: expected one of file, env, value, guestinfo',
     ]);
   });
 
@@ -227,7 +228,7 @@ describe('mistakes name the key and say what was expected', () => {
 
   it('an unknown top-level key', () => {
     expect(problemsOf(minimalWith({ listn: '127.0.0.1:80' }))).toEqual([
-      'config.yaml: listn: unknown key; expected one of listen, allowRemote, log, vault, facts, credentials, aws, gcp, azure',
+      'config.yaml: listn: unknown key; expected one of listen, allowRemote, log, vault, facts, credentials, metrics, aws, gcp, azure',
     ]);
   });
 

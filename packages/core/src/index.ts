@@ -42,6 +42,7 @@ export { fromCallback, fromStatic } from './credentials/static-source.js';
 export type { FreshnessPolicy } from './credentials/freshness-policy.js';
 export { DEFAULT_FRESHNESS, servingFloorMs } from './credentials/freshness-policy.js';
 export { CredentialBroker } from './credentials/credential-broker.js';
+export type { BrokerEvent, BrokerListener } from './credentials/credential-broker.js';
 export type { ServeOptions } from './credentials/credential-broker.js';
 export { CredentialUnavailableError } from './credentials/errors.js';
 
@@ -62,6 +63,16 @@ export type { RetrySettings } from './retry/retry-policy.js';
 export { DEFAULT_RETRY } from './retry/retry-policy.js';
 export type { SecretInput, SecretInputConfig } from './vault/auth/secret-input.js';
 export { secretInputFrom } from './vault/auth/secret-input.js';
+export { isWrappedSecretId } from './vault/auth/approle-auth.js';
+
+export { GuestInfoReader, GuestInfoError } from './vsphere/guestinfo-reader.js';
+export { GuestInfoSecretInput } from './vsphere/guestinfo-secret-input.js';
+export {
+  GuestInfoFactSource,
+  GUESTINFO_FACT_PREFIX,
+  parseTags,
+} from './vsphere/guestinfo-fact-source.js';
+export type { GuestInfoFactOptions } from './vsphere/guestinfo-fact-source.js';
 
 export type { InstanceFacts, PartialFacts } from './facts/instance-facts.js';
 export type { FactSource } from './facts/fact-source.js';
@@ -73,7 +84,7 @@ export type { Refusal } from './http/guards.js';
 export { rejectForwarded, requireHeader, alwaysSet, sendExact } from './http/guards.js';
 export { errorBoundary } from './http/error-boundary.js';
 export { createMetadataApp } from './http/create-metadata-app.js';
-export type { MetadataAppOptions } from './http/create-metadata-app.js';
+export type { MetadataAppOptions, RequestSample } from './http/create-metadata-app.js';
 export { listen, DEFAULT_SERVER_LIMITS } from './http/metadata-server.js';
 export type { RunningServer, ServerLimits } from './http/metadata-server.js';
 export { isLocalOnlyAddress, parseListenAddress } from './http/listen-address.js';

@@ -19,3 +19,9 @@ export { API_VERSIONS } from './imds/versions.js';
 export { registerAwsImds } from './register.js';
 export { VaultAwsSource } from './vault/vault-aws-source.js';
 export type { VaultAwsSourceOptions } from './vault/vault-aws-source.js';
+export { credentialProcessJson } from './process/credential-process-json.js';
+export {
+  DEFAULT_IMDS_URL,
+  fetchImdsCredentials,
+  ImdsCredentialsError,
+} from './process/imds-credentials-client.js';

@@ -1,5 +1,6 @@
-// @guise/testkit: a Vault-API-compatible in-memory server, a fake AWS STS and fake Google APIs that speak only wire
-// protocols, for tests, benchmarks and `guise dev`.
+// @guise/testkit: a Vault-API-compatible in-memory server, a fake AWS STS, fake Google APIs, a
+// fake Azure (Entra, ARM) and a stand-in for VMware Tools' guestinfo command line, which speak
+// only wire protocols (or a tool's command-line contract), for tests, benchmarks and `guise dev`.
 export { startFakeVault } from './vault/fake-vault.js';
 export type { FakeVault, FakeVaultOptions } from './vault/fake-vault.js';
 export type { VaultFaults } from './vault/faults.js';
@@ -26,3 +27,5 @@ export type { FakeServicePrincipal } from './azure/fake-azure-tenant.js';
 export { startFakeAzure } from './azure/fake-azure.js';
 export type { FakeAzure, FakeAzureOptions } from './azure/fake-azure.js';
 export type { AccessTokenClaims } from './azure/entra/token-signer.js';
+export { createFakeGuestInfo } from './vsphere/fake-guestinfo.js';
+export type { FakeGuestInfo, FakeGuestInfoOptions } from './vsphere/fake-guestinfo.js';

@@ -641,3 +641,42 @@ describe('fake Vault on the wire', () => {
     });
   });
 });
+
+describe('sys/capabilities-self', () => {
+  let vault: FakeVault;
+  let seed: AppRoleCredentials;
+  beforeEach(async () => {
+    vault = await startFakeVault({ now: new ManualClock(START_MS).now });
+    seed = await seedVault(vault);
+  });
+  afterEach(() => vault.stop());
+
+  it("reports the caller's capabilities per path, deny where no rule matches, root for root", async () => {
+    const login = await vaultFetch(vault.url, 'auth/approle/login', {
+      body: { role_id: seed.roleId, secret_id: seed.secretId },
+    });
+    const token = String((login.json as { auth: { client_token: string } }).auth.client_token);
+    const paths = ['aws/sts/app', 'secret/data/elsewhere'];
+    const answer = await vaultFetch(vault.url, 'sys/capabilities-self', {
+      token: vault.rootToken,
+      body: { paths },
+    });
+    expect(dataOf(answer)).toEqual({ 'aws/sts/app': ['root'], 'secret/data/elsewhere': ['root'] });
+
+    // The seeded `app` policy: `aws/sts/+` read and update, nothing under secret/data/elsewhere.
+    const mine = await vaultFetch(vault.url, 'sys/capabilities-self', { token, body: { paths } });
+    expect(mine.status).toBe(200);
+    expect(dataOf(mine)).toEqual({
+      'aws/sts/app': ['read', 'update'],
+      'secret/data/elsewhere': ['deny'],
+    });
+    const one = await vaultFetch(vault.url, 'sys/capabilities-self', {
+      token,
+      body: { path: 'aws/sts/app' },
+    });
+    expect(dataOf(one)).toEqual({
+      capabilities: ['read', 'update'],
+      'aws/sts/app': ['read', 'update'],
+    });
+  });
+});

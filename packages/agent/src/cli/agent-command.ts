@@ -1,5 +1,5 @@
-import { JsonLogger } from '@guise/core';
 import { startAgent } from '../compose/start-agent.js';
+import { agentLogger } from '../observe/agent-logger.js';
 import { loadConfig } from '../config/load-config.js';
 import { listenOverride } from '../config/overrides.js';
 import type { ExitCode } from './exit-codes.js';
@@ -13,7 +13,7 @@ export async function runAgentCommand(options: {
 }): Promise<ExitCode> {
   const shutdown = shutdownSignal();
   const config = await loadConfig(options.config, { overrides: listenOverride(options.listen) });
-  const logger = new JsonLogger({ level: config.log.level });
+  const logger = agentLogger(config.log);
   const agent = await startAgent(config, { logger });
   logger.info('agent listening', { url: agent.url });
   const signal = await shutdown;

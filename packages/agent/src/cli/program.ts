@@ -1,18 +1,20 @@
-import { readFileSync } from 'node:fs';
 import { JsonLogger } from '@guise/core';
-import { Command, CommanderError, Option } from 'commander';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { ConfigError } from '../config/config-error.js';
 import { runAgentCommand } from './agent-command.js';
+import type { CredentialProcessOptions } from './credential-process-command.js';
+import { runCredentialProcessCommand } from './credential-process-command.js';
 import type { DevCommandOptions } from './dev-command.js';
 import { runDevCommand } from './dev-command.js';
 import type { ExitCode } from './exit-codes.js';
 import { EXIT } from './exit-codes.js';
-
-const { version } = JSON.parse(
-  readFileSync(new URL('../../package.json', import.meta.url), 'utf8'),
-) as {
-  version: string;
-};
+import { VERSION } from '../util/version.js';
+import { runDoctorCommand } from './doctor-command.js';
+import { runNetChangeCommand, runNetStatusCommand } from './net-command.js';
+import type { ReadyOptions } from './ready-command.js';
+import { runReadyCommand } from './ready-command.js';
+import { isOperatorFailure } from './operator-failure.js';
+import type { NetworkOptions } from '../net/network-setup.js';
 
 const LISTEN_HELP = 'address to serve metadata on (HOST:PORT, [IPV6]:PORT or PORT)';
 
@@ -23,7 +25,7 @@ export function buildProgram(run: (action: () => Promise<ExitCode>) => Promise<v
       'Serve a cloud instance metadata endpoint (AWS IMDS) on a machine outside the cloud,\n' +
         'with short-lived credentials from HashiCorp Vault.',
     )
-    .version(version)
+    .version(VERSION)
     .exitOverride()
     .showHelpAfterError('(run with --help for usage)')
     .addHelpText(
@@ -33,6 +35,9 @@ Examples:
   $ guise agent --config /etc/guise/config.yaml     run the agent (usually under systemd)
   $ guise dev                                       try it locally: fake Vault + STS, agent on 127.0.0.1
   $ guise dev --json                                the same, printing the endpoints as one JSON line
+  $ guise doctor --config /etc/guise/config.yaml    check Vault, login, permissions, clock, listener
+  $ sudo guise net setup                            put 169.254.169.254 on the loopback interface
+  $ guise credential-process --role app             AWS credential_process JSON from the agent
 
 Exit status: 0 ok, 1 runtime failure, 2 bad usage or configuration.`,
     );
@@ -84,7 +89,120 @@ Only loopback and link-local addresses are accepted. Stops on SIGINT/SIGTERM.`,
     )
     .action((options: DevCommandOptions) => run(() => runDevCommand(options)));
 
+  program
+    .command('credential-process')
+    .description(
+      'print AWS credential_process JSON (Version 1) for a role, from the agent or from Vault',
+    )
+    .requiredOption('--role <name>', 'the IAM role name the agent serves (aws.role.name)')
+    .option(
+      '--from <url>',
+      'ask this running agent (IMDS endpoint); default http://169.254.169.254',
+    )
+    .option('-c, --config <file>', 'instead, log in to Vault with this agent configuration')
+    .addHelpText(
+      'after',
+      `
+For hosts where the agent may not bind the metadata address. In ~/.aws/config:
+
+  [profile app]
+  credential_process = guise credential-process --role app --from http://127.0.0.1:8169
+
+Examples:
+  $ guise credential-process --role app                                  from the agent on 169.254.169.254
+  $ guise credential-process --role app --from http://127.0.0.1:8169     from an agent on a loopback port
+  $ guise credential-process --role app --config /etc/guise/config.yaml  straight from Vault
+
+Only the JSON goes to stdout; errors go to stderr with exit status 1 (2 for bad usage).`,
+    )
+    .action((options: CredentialProcessOptions) => run(() => runCredentialProcessCommand(options)));
+
+  program
+    .command('doctor')
+    .description('check a configuration, Vault, login, permissions, clock and listen address')
+    .requiredOption('-c, --config <file>', "the agent's YAML configuration file")
+    .addHelpText(
+      'after',
+      `
+Checks, each printed as ✓ or ✗ with the fix: the configuration; every Vault address (sys/health);
+the clock against Vault's; the login (the kept token in vault.tokenFile if there is one; a wrapped
+secret_id is never spent); the token's renewability; permission on every secrets path
+(sys/capabilities-self); the listen address on this machine; the listen port.
+
+Examples:
+  $ sudo -u guise guise doctor --config /etc/guise/config.yaml
+  $ guise doctor -c ./config.yaml && echo all good
+
+Exit status: 0 all passed, 1 a check failed, 2 the configuration is invalid.`,
+    )
+    .action((options: { config: string }) => run(() => runDoctorCommand(options)));
+
+  program
+    .command('ready')
+    .description('wait until the agent of a configuration serves (for systemd ExecStartPost=)')
+    .requiredOption('-c, --config <file>', "the agent's YAML configuration file")
+    .option('--timeout <seconds>', 'give up after this long', parseSeconds, 60)
+    .addHelpText(
+      'after',
+      `
+Ready means /readyz answers 200 when metrics.listen is set (a credential is in hand), otherwise
+that the metadata listener answers. Exit status 0 when ready, 1 on timeout.
+
+Examples:
+  $ guise ready --config /etc/guise/config.yaml
+  $ guise ready -c /etc/guise/config.yaml --timeout 120`,
+    )
+    .action((options: ReadyOptions) => run(() => runReadyCommand(options)));
+
+  const net = program
+    .command('net')
+    .description('put the metadata address on the loopback interface (needs CAP_NET_ADMIN)')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ sudo guise net setup                          169.254.169.254/32 (and fd00:ec2::254/128) on lo
+  $ sudo guise net setup --redirect-port 8169     also send port 80 to an agent on port 8169 (nftables)
+  $ guise net status                              ✓/✗ per piece; exit status 1 if anything is missing
+  $ sudo guise net teardown                       remove what setup added`,
+    );
+  const netOptions = (command: Command) =>
+    command
+      .addOption(
+        new Option('--ipv6 <mode>', 'fd00:ec2::254/128 too: auto = when lo has IPv6')
+          .choices(['auto', 'on', 'off'])
+          .default('auto'),
+      )
+      .option(
+        '--redirect-port <port>',
+        'redirect port 80 of the metadata addresses to this port (nftables DNAT)',
+        parsePort,
+      );
+  netOptions(net.command('setup').description('add the addresses (idempotent)')).action(
+    (options: NetworkOptions) => run(() => runNetChangeCommand('setup', options)),
+  );
+  netOptions(net.command('teardown').description('remove the addresses and redirect')).action(
+    (options: NetworkOptions) => run(() => runNetChangeCommand('teardown', options)),
+  );
+  netOptions(
+    net.command('status').description('show what is in place; no privilege needed'),
+  ).action((options: NetworkOptions) => run(() => runNetStatusCommand(options)));
+
   return program;
+}
+
+function parsePort(value: string): number {
+  const port = Number(value);
+  if (!/^\d+$/.test(value) || port < 1 || port > 65535)
+    throw new InvalidArgumentError('expected a port number (1-65535)');
+  return port;
+}
+
+function parseSeconds(value: string): number {
+  const seconds = Number(value);
+  if (!/^\d+$/.test(value) || seconds < 1)
+    throw new InvalidArgumentError('expected a whole number of seconds');
+  return seconds;
 }
 
 /** Runs `guise` with `argv` (as in process.argv) and resolves with the exit status. */
@@ -104,6 +222,10 @@ export async function runCli(argv: readonly string[]): Promise<ExitCode> {
     if (error instanceof ConfigError) {
       process.stderr.write(`${error.message}\n`);
       return EXIT.usage;
+    }
+    if (isOperatorFailure(error)) {
+      process.stderr.write(`${error.message}\n`);
+      return EXIT.failure;
     }
     // Anything else stopped a command from starting or running: the listener could not bind, ...
     new JsonLogger().error('guise failed', { error });

@@ -3,8 +3,9 @@ import {
   collectFacts,
   CredentialBroker,
   DEFAULT_FRESHNESS,
+  GuestInfoFactSource,
+  GuestInfoReader,
   HostFactSource,
-  JsonLogger,
   NodeVaultSession,
   staticFacts,
   systemClock,
@@ -16,7 +17,9 @@ import type { AgentConfig } from '../config/schema.js';
 import { registerAws } from './register-aws.js';
 import { registerGcp } from './register-gcp.js';
 import { registerAzure } from './register-azure.js';
+import { resolveVaultAddresses } from './resolve-vault-addresses.js';
 import { toVaultSessionConfig } from './vault-session-config.js';
+import { agentLogger } from '../observe/agent-logger.js';
 
 /** What an embedding program or a test may supply instead of the defaults. */
 export interface AgentOverrides {
@@ -38,19 +41,29 @@ export async function buildAgentContainer(
   const scope = container.createChildContainer();
   scope.register(TOKENS.Clock, { useValue: overrides.clock ?? systemClock });
   scope.register(TOKENS.Logger, {
-    useValue: overrides.logger ?? new JsonLogger({ level: config.log.level }),
+    useValue: overrides.logger ?? agentLogger(config.log),
   });
   scope.register(TOKENS.FreshnessPolicy, { useValue: freshnessPolicy(config.credentials) });
-  scope.register(TOKENS.VaultSessionConfig, { useValue: toVaultSessionConfig(config.vault) });
+  scope.register(TOKENS.VaultSessionConfig, {
+    useValue: toVaultSessionConfig(await resolveVaultAddresses(config.vault)),
+  });
   scope.register(
     TOKENS.VaultSession,
     { useClass: NodeVaultSession },
     { lifecycle: Lifecycle.ContainerScoped },
   );
 
-  // Later sources override earlier ones: the host's own view, then what the operator configured.
+  // Later sources override earlier ones: the host's own view, then what vSphere says about the VM,
+  // then what the operator configured.
+  const { guestinfo, ...configuredFacts } = config.facts;
   scope.register(TOKENS.FactSource, { useValue: new HostFactSource() });
-  scope.register(TOKENS.FactSource, { useValue: staticFacts('config', config.facts) });
+  if (guestinfo) {
+    const attributes = guestinfo === true ? [] : guestinfo.attributes;
+    scope.register(TOKENS.FactSource, {
+      useValue: new GuestInfoFactSource(new GuestInfoReader(), { attributes }),
+    });
+  }
+  scope.register(TOKENS.FactSource, { useValue: staticFacts('config', configuredFacts) });
   scope.register(TOKENS.InstanceFacts, {
     useValue: await collectFacts(scope.resolveAll(TOKENS.FactSource)),
   });

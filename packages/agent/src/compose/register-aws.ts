@@ -1,12 +1,26 @@
 import type { DependencyContainer } from 'tsyringe';
+import type { CredentialSource } from '@guise/core';
 import { TOKENS } from '@guise/core';
+import type { AwsCredentials } from '@guise/provider-aws';
 import { registerAwsImds, VaultAwsSource } from '@guise/provider-aws';
 import type { AwsConfig } from '../config/schema.js';
 
 /** Mounts the AWS IMDS dialect, serving the configured role from Vault's AWS secrets engine. */
 export function registerAws(scope: DependencyContainer, aws: AwsConfig): void {
+  registerAwsImds(scope, {
+    tokens: aws.tokens,
+    role: { name: aws.role.name, source: vaultAwsSource(scope, aws) },
+    instance: aws.instance,
+  });
+}
+
+/** The configured role's credentials from Vault's AWS secrets engine, through the scope's session. */
+export function vaultAwsSource(
+  scope: DependencyContainer,
+  aws: AwsConfig,
+): CredentialSource<AwsCredentials> {
   const { vault } = aws.role;
-  const source = new VaultAwsSource(
+  return new VaultAwsSource(
     scope.resolve(TOKENS.VaultSession),
     {
       mount: vault.mount,
@@ -19,9 +33,4 @@ export function registerAws(scope: DependencyContainer, aws: AwsConfig): void {
     scope.resolve(TOKENS.Clock),
     scope.resolve(TOKENS.Logger),
   );
-  registerAwsImds(scope, {
-    tokens: aws.tokens,
-    role: { name: aws.role.name, source },
-    instance: aws.instance,
-  });
 }

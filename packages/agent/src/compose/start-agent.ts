@@ -1,16 +1,18 @@
-import type { Logger, MetadataProvider, VaultSession } from '@guise/core';
-import { createMetadataApp, CredentialBroker, listen, TOKENS } from '@guise/core';
+import { CredentialBroker, TOKENS } from '@guise/core';
 import type { AgentConfig } from '../config/schema.js';
-import { once } from '../util/once.js';
+import { AgentMetrics } from '../observe/agent-metrics.js';
+import { startMetricsServer } from '../observe/metrics-server.js';
 import type { AgentOverrides } from './build-agent-container.js';
 import { buildAgentContainer } from './build-agent-container.js';
-import { SIDE_LISTENER } from './side-listener.js';
+import { serveMetadata } from './serve-metadata.js';
 
 export interface RunningAgent {
   /** Where the metadata endpoint listens, e.g. `http://127.0.0.1:41234`. */
   readonly url: string;
   /** Where each side listener listens, by name (`azure-app-service`). */
   readonly sideUrls: Readonly<Record<string, string>>;
+  /** Where `/metrics`, `/healthz` and `/readyz` are served, when `metrics.listen` is set. */
+  readonly metricsUrl?: string;
   /**
    * Settles once the Vault login and the first credentials were attempted (it never rejects:
    * failures are logged and retried in the background while the listener answers).
@@ -30,69 +32,35 @@ export async function startAgent(
   overrides: AgentOverrides = {},
 ): Promise<RunningAgent> {
   const scope = await buildAgentContainer(config, overrides);
-  const logger = scope.resolve(TOKENS.Logger).child({ component: 'agent' });
   const session = scope.resolve(TOKENS.VaultSession);
+  const clock = scope.resolve(TOKENS.Clock);
   const broker = scope.resolve(CredentialBroker);
-  const providers = scope.resolveAll(TOKENS.MetadataProvider);
-
-  const app = createMetadataApp({ providers, logger: scope.resolve(TOKENS.Logger) });
-  const server = await listen(app, config.listen.host, config.listen.port);
-  const sides = scope.isRegistered(SIDE_LISTENER) ? scope.resolveAll(SIDE_LISTENER) : [];
-  const sideServers = await Promise.all(
-    sides.map(async (side) => ({
-      name: side.name,
-      server: await listen(
-        createMetadataApp({ providers: [side.provider], logger: scope.resolve(TOKENS.Logger) }),
-        side.host,
-        side.port,
-      ),
-    })),
-  );
-  let stopping = false;
-  const ready = warmUp(session, providers, logger, () => stopping);
-
-  const stop = once(async () => {
-    stopping = true;
-    const parts: Array<{ name: string; stop: () => Promise<void> }> = [
-      { name: 'listener', stop: () => server.close() },
-      ...sideServers.map((side) => ({
-        name: `listener ${side.name}`,
-        stop: () => side.server.close(),
-      })),
-      ...providers.map((p) => ({ name: `provider ${p.name}`, stop: async () => p.stop?.() })),
-      { name: 'credential broker', stop: () => broker.shutdown() },
+  const metricsAt = config.metrics.listen;
+  const metrics = metricsAt ? new AgentMetrics(broker, session, clock) : undefined;
+  const metricsServer =
+    metrics && metricsAt ? await startMetricsServer(metrics, broker, clock, metricsAt) : undefined;
+  const stopMetrics = async () => {
+    metrics?.close();
+    await metricsServer?.close();
+  };
+  const served = await serveMetadata(scope, config.listen.host, config.listen.port, {
+    onResponse: metrics?.recordRequest,
+    alsoStop: [
       { name: 'vault session', stop: () => session.close() },
-    ];
-    // Every part is stopped even if an earlier one fails: a failing provider must not leave the
-    // session's token timer running.
-    for (const part of parts) {
-      await part.stop().catch((error: unknown) => {
-        logger.warn('could not stop cleanly', { part: part.name, error });
-      });
-    }
-    await scope.dispose();
+      { name: 'metrics listener', stop: stopMetrics },
+    ],
   });
-  const sideUrls = Object.fromEntries(sideServers.map((side) => [side.name, side.server.url]));
-  return { url: server.url, sideUrls, ready, stop };
-}
-
-/** Logs in and warms every provider's credentials; failures are logged, never thrown. */
-async function warmUp(
-  session: VaultSession,
-  providers: readonly MetadataProvider[],
-  logger: Logger,
-  stopping: () => boolean,
-): Promise<void> {
   // The session logs a failed login itself and keeps retrying; providers then get the same error
   // from the broker, which retries with backoff, so the agent needs no retry loop of its own.
-  await session.start().catch(() => undefined);
-  await Promise.all(
-    providers.map((provider) =>
-      Promise.resolve(provider.start?.()).catch((error: unknown) => {
-        // Whatever fails because the agent is being stopped meanwhile is not worth a warning.
-        if (!stopping())
-          logger.warn('could not fetch the first credentials', { provider: provider.name, error });
-      }),
-    ),
-  );
+  const ready = session
+    .start()
+    .catch(() => undefined)
+    .then(() => served.startProviders());
+  return {
+    url: served.url,
+    sideUrls: served.sideUrls,
+    metricsUrl: metricsServer?.url,
+    ready,
+    stop: served.stop,
+  };
 }

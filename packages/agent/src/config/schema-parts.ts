@@ -35,36 +35,55 @@ export const httpUrl = nonEmpty.refine(
   },
 );
 
-/** Where a secret is read from when the agent needs it. Exactly one of the three. */
+/** A vSphere guestinfo variable name, as VMware Tools reads it. */
+export const guestinfoKey = z
+  .string()
+  .regex(/^guestinfo\.[A-Za-z0-9_.-]+$/, 'expected a guestinfo key such as guestinfo.vault.roleid');
+
+/** Where a secret is read from when the agent needs it. Exactly one of the four. */
 export type SecretRef =
-  { readonly file: string } | { readonly env: string } | { readonly value: string };
+  | { readonly file: string }
+  | { readonly env: string }
+  | { readonly value: string }
+  /** A vSphere guestinfo key such as `guestinfo.vault.secretid`, read with VMware Tools. */
+  | { readonly guestinfo: string };
 
 /** The keys of a secret reference, for sections that add options of their own to it. */
 export const SECRET_REF_KEYS = {
   file: nonEmpty.optional(),
   env: nonEmpty.optional(),
   value: nonEmpty.optional(),
+  guestinfo: guestinfoKey.optional(),
 };
 
-/** Narrows a checked secret reference (see `exactlyOneOf(['file', 'env', 'value'])`) to its one source. */
+/** The keys of which a secret reference holds exactly one. */
+export const SECRET_REF_SOURCES = ['file', 'env', 'value', 'guestinfo'] as const;
+
+/** Narrows a checked secret reference (see `exactlyOneOf(SECRET_REF_SOURCES)`) to its one source. */
 export function toSecretRef({
   file,
   env,
   value,
+  guestinfo,
 }: {
   file?: string;
   env?: string;
   value?: string;
+  guestinfo?: string;
 }): SecretRef {
   if (file !== undefined) return { file };
   if (env !== undefined) return { env };
   if (value !== undefined) return { value };
+  if (guestinfo !== undefined) return { guestinfo };
   throw new Error('a secret reference must be checked with exactlyOneOf before it is narrowed');
 }
 
-/** A secret given by reference: `{ file: PATH }`, `{ env: NAME }` or (for development) `{ value }`. */
+/**
+ * A secret given by reference: `{ file: PATH }`, `{ env: NAME }`, `{ guestinfo: KEY }` (vSphere)
+ * or (for development) `{ value }`.
+ */
 export const secretRef = section(SECRET_REF_KEYS)
-  .superRefine(exactlyOneOf(['file', 'env', 'value']))
+  .superRefine(exactlyOneOf(SECRET_REF_SOURCES))
   .transform(toSecretRef);
 
 /** `{ a?: X, b?: Y }` where exactly one of the keys must be present. */

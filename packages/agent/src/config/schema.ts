@@ -6,6 +6,8 @@ import {
   httpUrl,
   nonEmpty,
   SECRET_REF_KEYS,
+  SECRET_REF_SOURCES,
+  guestinfoKey,
   secretRef,
   section,
   toSecretRef,
@@ -29,6 +31,13 @@ const listenAddress = z.string().transform((value, ctx) => {
 
 const logSection = section({
   level: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+  /** `auto`: readable lines on a terminal, JSON under systemd (JOURNAL_STREAM) and in pipes. */
+  format: z.enum(['auto', 'json', 'text']).default('auto'),
+});
+
+/** Prometheus metrics, /healthz and /readyz on a listener of their own; off unless `listen` is set. */
+const metricsSection = section({
+  listen: listenAddress.optional(),
 });
 
 /** AppRole login; defaults (wrapped: auto, file removed after reading) are the Vault session's. */
@@ -45,7 +54,7 @@ const approleAuth = section({
     /** Delete the file once read (default true, as Vault Agent does), so no secret_id lingers on disk. */
     removeAfterReading: z.boolean().optional(),
   })
-    .superRefine(exactlyOneOf(['file', 'env', 'value']))
+    .superRefine(exactlyOneOf(SECRET_REF_SOURCES))
     .transform(({ wrapped, removeAfterReading, ...ref }) => ({
       ...toSecretRef(ref),
       wrapped,
@@ -55,7 +64,8 @@ const approleAuth = section({
 });
 
 const vaultSection = section({
-  address: httpUrl.optional(),
+  /** One address, or `{ guestinfo: guestinfo.vault.vaultaddr }` as vSphere tooling hands it over. */
+  address: z.union([httpUrl, section({ guestinfo: guestinfoKey })]).optional(),
   addresses: z.array(httpUrl).min(1).optional(),
   namespace: nonEmpty.optional(),
   caFile: nonEmpty.optional(),
@@ -71,7 +81,9 @@ const vaultSection = section({
   // exactlyOneOf has made sure one of the two is there.
   .transform(({ address, addresses, ...vault }) => ({
     ...vault,
-    addresses: addresses ?? (address ? [address] : []),
+    addresses: addresses ?? (typeof address === 'string' ? [address] : []),
+    /** Set when the address is read from guestinfo at start (see resolveVaultAddresses). */
+    addressFrom: typeof address === 'object' ? address : undefined,
   }));
 
 const stringMap = z.record(z.string(), z.string());
@@ -84,6 +96,16 @@ const factsSection = section({
   machineId: nonEmpty.optional(),
   tags: stringMap.optional(),
   attributes: stringMap.optional(),
+  /**
+   * Read `guestinfo.guise.*` facts from vSphere (hostname, fqdn, ipv4, mac, machineid, tags), and
+   * the attributes named in `attributes`; the keys above still win over guestinfo.
+   */
+  guestinfo: z
+    .union([
+      z.boolean(),
+      section({ attributes: z.array(z.string().regex(/^[A-Za-z0-9_.-]+$/)).default([]) }),
+    ])
+    .optional(),
 });
 
 const credentialsSection = section({
@@ -230,6 +252,7 @@ export const agentConfigSchema = section({
   vault: vaultSection,
   facts: factsSection.prefault({}),
   credentials: credentialsSection.prefault({}),
+  metrics: metricsSection.prefault({}),
   aws: awsSection.optional(),
   gcp: gcpSection.optional(),
   azure: azureSection.optional(),
@@ -241,18 +264,34 @@ export const agentConfigSchema = section({
       message: 'nothing to serve: configure aws, gcp or azure',
     });
   }
+  const credentials = 'serve credentials to the network';
   const listeners = [
-    { path: ['listen'], host: config.listen.host },
+    { path: ['listen'], host: config.listen.host, exposes: credentials },
     ...(config.azure?.appService
-      ? [{ path: ['azure', 'appService', 'listen'], host: config.azure.appService.listen.host }]
+      ? [
+          {
+            path: ['azure', 'appService', 'listen'],
+            host: config.azure.appService.listen.host,
+            exposes: credentials,
+          },
+        ]
+      : []),
+    ...(config.metrics.listen
+      ? [
+          {
+            path: ['metrics', 'listen'],
+            host: config.metrics.listen.host,
+            exposes: 'expose metrics',
+          },
+        ]
       : []),
   ];
-  for (const { path, host } of listeners) {
+  for (const { path, host, exposes } of listeners) {
     if (config.allowRemote || isLocalOnlyAddress(host)) continue;
     ctx.addIssue({
       code: 'custom',
       path,
-      message: `${host} is neither loopback nor link-local; set allowRemote: true to serve credentials to the network`,
+      message: `${host} is neither loopback nor link-local; set allowRemote: true to ${exposes}`,
     });
   }
 });

@@ -15,6 +15,19 @@ export interface ServeOptions {
   readonly minRemainingMs?: number;
 }
 
+/**
+ * What happened to one credential, for metrics: `issued` is a first credential, `refreshed` a
+ * replacement issued anew, `renewed` a lease extended in place, `failed` an attempt that failed.
+ */
+export interface BrokerEvent {
+  readonly source: string;
+  readonly outcome: 'issued' | 'refreshed' | 'renewed' | 'failed';
+  /** How long the backend took. */
+  readonly durationMs: number;
+}
+
+export type BrokerListener = (event: BrokerEvent) => void;
+
 /** What the broker keeps for one (source, request key). */
 interface Slot<T, R> {
   readonly source: CredentialSource<T, R>;
@@ -51,6 +64,7 @@ interface Slot<T, R> {
 @injectable()
 export class CredentialBroker {
   private readonly slots = new Map<string, Slot<unknown, unknown>>();
+  private readonly listeners = new Set<BrokerListener>();
   private closed = false;
   private readonly log: Logger;
   private readonly backoff: RetryPolicy;
@@ -112,11 +126,27 @@ export class CredentialBroker {
     return this.get(source, request, options);
   }
 
-  /** Expiry of every cached credential, by label: for health checks and metrics. */
-  snapshot(): Array<{ label: string; expiresAt: number; healthy: boolean }> {
+  /**
+   * Calls `listener` after every backend attempt (never on a cache hit, so the request path pays
+   * nothing). Returns the function that removes it.
+   */
+  observe(listener: BrokerListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Issue time and expiry of every cached credential, by label: for health checks and metrics. */
+  snapshot(): Array<{ label: string; issuedAt: number; expiresAt: number; healthy: boolean }> {
     return [...this.slots.values()].flatMap((s) =>
       s.current
-        ? [{ label: s.label, expiresAt: s.current.expiresAt, healthy: s.failures === 0 }]
+        ? [
+            {
+              label: s.label,
+              issuedAt: s.current.issuedAt,
+              expiresAt: s.current.expiresAt,
+              healthy: s.failures === 0,
+            },
+          ]
         : [],
     );
   }
@@ -175,8 +205,11 @@ export class CredentialBroker {
     slot.cancelTimer?.();
     slot.cancelTimer = undefined;
     slot.asksAtAttempt = slot.asks;
+    const started = performance.now();
+    const previous = slot.current;
     try {
       const next = await this.renewOrIssue(slot);
+      this.emit(slot.label, outcomeOf(previous, next), started);
       if (slot.failures > 0) {
         this.log.info('credential source recovered', {
           source: slot.label,
@@ -189,6 +222,7 @@ export class CredentialBroker {
       this.scheduleRefresh(slot, next);
       return next;
     } catch (error) {
+      this.emit(slot.label, 'failed', started);
       slot.failures += 1;
       slot.lastError = error;
       if (slot.failures === 1) {
@@ -201,6 +235,12 @@ export class CredentialBroker {
       this.scheduleRetry(slot);
       throw error;
     }
+  }
+
+  private emit(source: string, outcome: BrokerEvent['outcome'], started: number): void {
+    if (this.listeners.size === 0) return;
+    const event = { source, outcome, durationMs: performance.now() - started };
+    for (const listener of this.listeners) listener(event);
   }
 
   /** A renewable lease is extended in place first (same secret, no new IAM user); else re-issue. */
@@ -281,4 +321,13 @@ export class CredentialBroker {
       });
     }
   }
+}
+
+function outcomeOf(
+  previous: Issued<unknown> | undefined,
+  next: Issued<unknown>,
+): BrokerEvent['outcome'] {
+  if (previous === undefined) return 'issued';
+  const renewed = previous.lease !== undefined && next.lease?.id === previous.lease.id;
+  return renewed ? 'renewed' : 'refreshed';
 }

@@ -11,6 +11,12 @@ export interface MetadataProvider {
   readonly name: string;
   /** The dialect as Koa middleware (its own guards, routes and error rendering composed inside). */
   middleware(): Middleware;
+  /**
+   * A small, fixed set of names for the paths this dialect answered (`credentials`, `token`,
+   * `metadata`), used as a metrics label: raw paths would let any client grow the label set.
+   * Absent: every request of the dialect counts as `other`.
+   */
+  pathClass?(path: string): string;
   /** Prepares whatever the dialect serves first (e.g. warms configured credentials). Optional. */
   start?(): Promise<void>;
   /** Releases timers and resources. Optional. */

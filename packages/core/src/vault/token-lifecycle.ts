@@ -67,6 +67,8 @@ export class TokenLifecycle {
   private lastError: string | undefined;
   /** Consecutive failed background attempts (renewal or login); drives backoff and log lines. */
   private failures = 0;
+  private logins = 0;
+  private renewals = 0;
   /** The persisted token is considered once, on the first authentication. */
   private storeConsulted = false;
   private closed = false;
@@ -133,6 +135,8 @@ export class TokenLifecycle {
       ...(held?.expiresAt === undefined ? {} : { tokenExpiresAt: held.expiresAt }),
       ...(held ? { accessor: held.accessor } : {}),
       ...(this.lastError === undefined ? {} : { lastError: this.lastError }),
+      logins: this.logins,
+      renewals: this.renewals,
     };
   }
 
@@ -240,6 +244,7 @@ export class TokenLifecycle {
       });
       return held;
     }
+    this.logins += 1;
     await this.persist(held);
     this.log.info(previous === undefined ? 'vault login succeeded' : 'vault re-login succeeded', {
       method: this.options.auth.name,
@@ -319,6 +324,7 @@ export class TokenLifecycle {
     this.lastError = undefined;
     this.state = 'ready';
     this.held = renewed;
+    this.renewals += 1;
     const capped = warnings.some((w) => MAX_TTL_WARNING.test(w));
     const grewMs = (renewed.expiresAt ?? Infinity) - (held.expiresAt ?? Infinity);
     if (capped || !(grewMs >= MIN_GROWTH_MS)) {

@@ -11,6 +11,9 @@ export interface VaultSessionStatus {
   /** The token's accessor (not secret: it cannot be used to authenticate). */
   readonly accessor?: string;
   readonly lastError?: string;
+  /** Logins (first and re-logins) and successful token renewals since the session started. */
+  readonly logins?: number;
+  readonly renewals?: number;
 }
 
 /**

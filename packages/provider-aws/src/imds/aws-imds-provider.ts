@@ -10,6 +10,7 @@ import { ImdsTokenStore } from './imds-token-store.js';
 import { buildImdsTree } from './imds-tree.js';
 import { resolveInstance } from './instance-config.js';
 import { leaf } from './metadata-tree.js';
+import { imdsPathClass } from './path-class.js';
 
 /** IAM role names: 1–64 of `A-Z a-z 0-9 + = , . @ _ -`. Anything else would break the listing. */
 const ROLE_NAME = /^[\w+=,.@-]{1,64}$/;
@@ -63,6 +64,10 @@ export class AwsImdsProvider implements MetadataProvider {
 
   middleware(): Middleware {
     return this.handler;
+  }
+
+  pathClass(path: string): string {
+    return imdsPathClass(path);
   }
 
   /**

@@ -12,6 +12,11 @@ import { secretInputFrom } from './secret-input.js';
 /** Shapes of Vault tokens (`hvs.` since 1.10, `s.` before): what a wrapping token looks like. */
 const TOKEN_SHAPE = /^(?:hvs|s)\.[A-Za-z0-9]/;
 
+/** Whether AppRole treats a secret_id `value` as a wrapping token, given the `wrapped` setting. */
+export function isWrappedSecretId(value: string, wrapped: boolean | 'auto' = 'auto'): boolean {
+  return wrapped === 'auto' ? TOKEN_SHAPE.test(value) : wrapped;
+}
+
 /**
  * AppRole login (reference/vault-api.md §2.2). The secret_id may arrive response-wrapped (§2.3):
  * the wrapping token's creation_path is checked with `sys/wrapping/lookup` *before* unwrapping, so a
@@ -84,10 +89,7 @@ export class AppRoleAuth implements AuthMethod {
       if (this.remembered) return this.remembered.secretId;
       throw new VaultLoginError(`approle: no secret_id in ${input.description}`);
     }
-    const wrapped =
-      this.config.wrapped === 'auto' || this.config.wrapped === undefined
-        ? TOKEN_SHAPE.test(value)
-        : this.config.wrapped;
+    const wrapped = isWrappedSecretId(value, this.config.wrapped);
     const secretId = wrapped ? await this.unwrap(client, value, input.description) : value;
     this.remembered = { input: value, secretId };
     let removed = false;

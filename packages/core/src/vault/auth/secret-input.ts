@@ -1,4 +1,6 @@
 import { readFile, unlink } from 'node:fs/promises';
+import { GuestInfoReader } from '../../vsphere/guestinfo-reader.js';
+import { GuestInfoSecretInput } from '../../vsphere/guestinfo-secret-input.js';
 
 /**
  * Where one secret (a role_id, a secret_id or a wrapping token for one) comes from. A later source
@@ -15,11 +17,18 @@ export interface SecretInput {
 
 /** Declarative forms a config file can name; any other SecretInput can be passed as an object. */
 export type SecretInputConfig =
-  { readonly file: string } | { readonly env: string } | { readonly value: string } | SecretInput;
+  | { readonly file: string }
+  | { readonly env: string }
+  | { readonly value: string }
+  /** A vSphere guestinfo key, e.g. `guestinfo.vault.secretid` (read with VMware Tools). */
+  | { readonly guestinfo: string }
+  | SecretInput;
 
 export interface SecretInputOptions {
   /** Delete a file input once consumed (Vault Agent's `remove_secret_id_file_after_reading`). */
   readonly removeFileAfterReading?: boolean;
+  /** Reads `guestinfo` inputs; default one that runs vmware-rpctool or vmtoolsd. */
+  readonly guestInfoReader?: GuestInfoReader;
 }
 
 export function secretInputFrom(
@@ -30,6 +39,11 @@ export function secretInputFrom(
   if ('file' in config)
     return new FileSecretInput(config.file, options.removeFileAfterReading ?? false);
   if ('env' in config) return new EnvSecretInput(config.env);
+  if ('guestinfo' in config)
+    return new GuestInfoSecretInput(
+      config.guestinfo,
+      options.guestInfoReader ?? new GuestInfoReader(),
+    );
   return new LiteralSecretInput(config.value);
 }
 

@@ -37,14 +37,29 @@ export class Acl {
 
   /** Whether the governing rule for `path` grants every one of `needed` (and does not deny). */
   allows(path: string, needed: readonly Capability[]): boolean {
-    const governing = this.rules
+    const governing = this.governing(path);
+    if (!governing || governing.capabilities.has('deny')) return false;
+    return needed.every((capability) => governing.capabilities.has(capability));
+  }
+
+  /**
+   * What `sys/capabilities-self` reports for `path`: the governing rule's capabilities, sorted,
+   * or `["deny"]` when no rule matches or the rule denies (vault/acl.go `Capabilities`).
+   */
+  capabilitiesOf(path: string): Capability[] {
+    const governing = this.governing(path);
+    if (!governing || governing.capabilities.has('deny') || governing.capabilities.size === 0)
+      return ['deny'];
+    return [...governing.capabilities].sort();
+  }
+
+  private governing(path: string): CompiledRule | undefined {
+    return this.rules
       .filter((rule) => rule.matcher.test(path))
       .reduce<CompiledRule | undefined>(
         (best, rule) => (best === undefined || outranks(rule.path, best.path) ? rule : best),
         undefined,
       );
-    if (!governing || governing.capabilities.has('deny')) return false;
-    return needed.every((capability) => governing.capabilities.has(capability));
   }
 }
 

@@ -1,5 +1,6 @@
 import type { Backend } from '../routing/mount-table.js';
 import type { VaultServices } from '../services.js';
+import { capabilitiesRoutes } from './capabilities.js';
 import { leaseRoutes } from './leases.js';
 import { mountRoutes } from './mounts.js';
 import { policyRoutes } from './policies.js';
@@ -17,6 +18,7 @@ export function systemBackend(services: VaultServices): Backend {
       ...policyRoutes(services.policies),
       ...leaseRoutes(services.leases, services.now),
       ...wrappingRoutes(services.wrapper, services.tokens),
+      ...capabilitiesRoutes(services.policies),
     ],
   };
 }

@@ -1,0 +1,96 @@
+import type { Clock, FreshnessPolicy, Logger, PartialFacts } from '@guise/core';
+import {
+  collectFacts,
+  CredentialBroker,
+  DEFAULT_FRESHNESS,
+  isLocalOnlyAddress,
+  parseListenAddress,
+  silentLogger,
+  staticFacts,
+  systemClock,
+  TOKENS,
+} from '@guise/core';
+import { container } from 'tsyringe';
+import { serveMetadata } from '../compose/serve-metadata.js';
+import type { AwsEmulation } from './aws-emulation.js';
+import { awsDialect } from './aws-emulation.js';
+import type { EmulatedDialect } from './emulated-dialect.js';
+
+/** What `startEmulator` serves. Give at least one dialect. */
+export interface EmulatorOptions {
+  /** Serve AWS IMDS (v1/v2) with this role. */
+  readonly aws?: AwsEmulation;
+  /** `HOST:PORT` on loopback or link-local; default `127.0.0.1:0` (a free port). */
+  readonly listen?: string;
+  /**
+   * Facts of the emulated machine. Default: fixed placeholders (`localhost`, `127.0.0.1`), not the
+   * host's, so that a test sees the same tree on every machine.
+   */
+  readonly facts?: PartialFacts;
+  /** Default: the system clock. Pass a ManualClock to move time in tests. */
+  readonly clock?: Clock;
+  /** Default: silent. */
+  readonly logger?: Logger;
+  /** Overrides of the broker's serving and refresh policy (e.g. a lower `minRemainingMs`). */
+  readonly freshness?: Partial<FreshnessPolicy>;
+}
+
+/** A running emulator. */
+export interface RunningEmulator {
+  /** `http://127.0.0.1:PORT`: the metadata endpoint. */
+  readonly url: string;
+  /**
+   * The environment variables that make each emulated cloud's SDKs use this emulator: merge them
+   * into `process.env` or a child process's environment.
+   */
+  env(): Record<string, string>;
+  /** Closes the listener and stops every timer. Idempotent. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts cloud metadata endpoints in-process with credentials from code, without Vault: for a
+ * service's tests, or for a program that already holds credentials and wants SDKs to find them.
+ *
+ * @example
+ * ```ts
+ * const imds = await startEmulator({
+ *   aws: { role: 'app', credentials: { accessKeyId: 'AKIA...', secretAccessKey: '...' } },
+ * });
+ * process.env.AWS_EC2_METADATA_SERVICE_ENDPOINT = imds.env().AWS_EC2_METADATA_SERVICE_ENDPOINT;
+ * // ... the SDK's instance-metadata provider now gets these credentials ...
+ * await imds.stop();
+ * ```
+ */
+export async function startEmulator(options: EmulatorOptions): Promise<RunningEmulator> {
+  const dialects: EmulatedDialect[] = [];
+  if (options.aws) dialects.push(awsDialect(options.aws));
+  if (dialects.length === 0) throw new Error('startEmulator: give at least one dialect (aws)');
+  const { host, port } = parseListenAddress(options.listen ?? '127.0.0.1:0');
+  if (!isLocalOnlyAddress(host)) {
+    throw new Error(`startEmulator: ${host} is neither loopback nor link-local`);
+  }
+
+  // The emulator is a composition root of its own: one child container per emulator, so that
+  // several run side by side in one test process.
+  const scope = container.createChildContainer();
+  scope.register(TOKENS.Clock, { useValue: options.clock ?? systemClock });
+  scope.register(TOKENS.Logger, { useValue: options.logger ?? silentLogger });
+  scope.register(TOKENS.FreshnessPolicy, {
+    useValue: { ...DEFAULT_FRESHNESS, ...options.freshness },
+  });
+  scope.register(TOKENS.InstanceFacts, {
+    useValue: await collectFacts([staticFacts('emulator', options.facts ?? {})]),
+  });
+  scope.registerSingleton(CredentialBroker);
+  for (const dialect of dialects) dialect.register(scope);
+
+  const served = await serveMetadata(scope, host, port);
+  await served.startProviders();
+  const env = () =>
+    Object.assign({}, ...dialects.map((dialect) => dialect.env(served.url))) as Record<
+      string,
+      string
+    >;
+  return { url: served.url, env, stop: served.stop };
+}

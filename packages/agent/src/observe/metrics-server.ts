@@ -1,0 +1,53 @@
+import type { Clock, CredentialBroker, RunningServer } from '@guise/core';
+import { listen } from '@guise/core';
+import Koa from 'koa';
+import type { AgentMetrics } from './agent-metrics.js';
+
+/**
+ * `/metrics` (Prometheus text), `/healthz` (the process answers) and `/readyz` (at least one
+ * credential source has a credential that has not expired, i.e. clients can be served) on a
+ * listener apart from the metadata endpoint, so scrapes and probes never share its address or
+ * its guards.
+ */
+export async function startMetricsServer(
+  metrics: AgentMetrics,
+  broker: CredentialBroker,
+  clock: Clock,
+  address: { host: string; port: number },
+): Promise<RunningServer> {
+  const app = new Koa({ proxy: false });
+  app.silent = true;
+  app.use(async (ctx) => {
+    ctx.set('Cache-Control', 'no-store');
+    if (ctx.method !== 'GET' && ctx.method !== 'HEAD') {
+      ctx.status = 405;
+      return;
+    }
+    switch (ctx.path) {
+      case '/metrics':
+        ctx.type = metrics.registry.contentType;
+        ctx.body = await metrics.registry.metrics();
+        return;
+      case '/healthz':
+        ctx.type = 'text/plain';
+        ctx.body = 'ok\n';
+        return;
+      case '/readyz': {
+        const now = clock.now();
+        const usable = broker.snapshot().filter((s) => s.expiresAt > now);
+        ctx.type = 'text/plain';
+        ctx.status = usable.length > 0 ? 200 : 503;
+        ctx.body =
+          usable.length > 0
+            ? `ready: ${usable.map((s) => s.label).join(', ')}\n`
+            : 'not ready: no credential source has a usable credential yet\n';
+        return;
+      }
+      default:
+        ctx.status = 404;
+        ctx.type = 'text/plain';
+        ctx.body = 'Not Found\n';
+    }
+  });
+  return listen(app, address.host, address.port);
+}
