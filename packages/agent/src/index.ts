@@ -18,3 +18,8 @@ export type { AgentOverrides } from './compose/build-agent-container.js';
 
 export { startDevEnvironment } from './dev/start-dev-environment.js';
 export type { DevEnvironment, DevEnvironmentOptions } from './dev/start-dev-environment.js';
+
+// The dev seeding, for benchmarks and tests that stand up the same Vault as `guise dev`.
+export { DEMO_ROLE, seedVault } from './dev/seed-vault.js';
+export type { SeedOptions, SeededAppRole } from './dev/seed-vault.js';
+export { VaultOperator } from './dev/vault-operator.js';
