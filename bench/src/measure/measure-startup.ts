@@ -5,6 +5,8 @@ import { oneRequest } from './one-request.js';
 import { startAgentChild } from './start-agent-child.js';
 
 export interface StartupFigures {
+  /** The dialects the agent was configured with. */
+  readonly dialects: string;
   /** From `fork()` to the first answer of any status (a 503 while the first credential is on its way counts). */
   readonly firstAnswerMs: number;
   /** From `fork()` to the first 200 on the first dialect's credential path. */
@@ -38,7 +40,12 @@ export async function measureStartup(
     }
     await agent.next('ready');
     await sleep(IDLE_MS);
-    return { firstAnswerMs: firstAnswerMs ?? NaN, firstCredentialMs, idleRssMiB: agent.rssMiB() };
+    return {
+      dialects: dialects.map((d) => d.name).join('+'),
+      firstAnswerMs: firstAnswerMs ?? NaN,
+      firstCredentialMs,
+      idleRssMiB: agent.rssMiB(),
+    };
   } finally {
     await agent.stop();
   }

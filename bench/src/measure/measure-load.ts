@@ -1,0 +1,94 @@
+import type { SpawnedChild } from '../children/spawn-child.js';
+import type { BenchCase } from '../dialects/bench-dialect.js';
+import type { LoadResult } from '../load/run-load.js';
+import { runLoad } from '../load/run-load.js';
+
+/** A server under test, already listening on `port`. */
+export interface ServerUnderTest {
+  readonly name: ServerName;
+  readonly port: number;
+  readonly child: SpawnedChild;
+}
+
+export type ServerName = 'node:http' | 'koa' | 'guise';
+
+export type ConnectionMode = 'keep-alive' | 'close';
+
+export interface LoadRow {
+  readonly caseName: string;
+  readonly mode: ConnectionMode;
+  readonly server: ServerName;
+  readonly result: LoadResult;
+  readonly rssBeforeMiB: number;
+  readonly rssAfterMiB: number;
+}
+
+export interface LoadSettings {
+  readonly connections: number;
+  /** Length of one measured round. */
+  readonly durationMs: number;
+  /** Rounds per (case, mode, server); the median round by req/s is reported. */
+  readonly rounds: number;
+  readonly warmupMs: number;
+}
+
+/**
+ * Every case in both connection modes against every server. The servers take turns round by round
+ * within each (case, mode), so that drift of the machine affects all three alike, and the median
+ * round is reported: on a small machine where the load generator shares the CPUs with the server,
+ * single runs of a few seconds vary by ±30 %.
+ */
+export async function measureLoad(
+  servers: readonly ServerUnderTest[],
+  cases: readonly BenchCase[],
+  settings: LoadSettings,
+  onRow: (row: LoadRow) => void,
+): Promise<LoadRow[]> {
+  const rows: LoadRow[] = [];
+  for (const benchCase of cases) {
+    for (const mode of ['keep-alive', 'close'] as const) {
+      const rounds = new Map<ServerName, LoadRow[]>(servers.map((s) => [s.name, []]));
+      for (const server of servers) await loadOnce(server, benchCase, mode, settings, settings.warmupMs);
+      for (let round = 0; round < settings.rounds; round += 1) {
+        for (const server of servers) {
+          const rssBeforeMiB = server.child.rssMiB();
+          const result = await loadOnce(server, benchCase, mode, settings, settings.durationMs);
+          rounds.get(server.name)!.push({
+            caseName: benchCase.name,
+            mode,
+            server: server.name,
+            result,
+            rssBeforeMiB,
+            rssAfterMiB: server.child.rssMiB(),
+          });
+        }
+      }
+      for (const server of servers) {
+        const sorted = rounds
+          .get(server.name)!
+          .sort((a, b) => a.result.requestsPerSecond - b.result.requestsPerSecond);
+        const median = sorted[Math.floor(sorted.length / 2)]!;
+        rows.push(median);
+        onRow(median);
+      }
+    }
+  }
+  return rows;
+}
+
+function loadOnce(
+  server: ServerUnderTest,
+  benchCase: BenchCase,
+  mode: ConnectionMode,
+  settings: LoadSettings,
+  durationMs: number,
+): Promise<LoadResult> {
+  return runLoad({
+    host: '127.0.0.1',
+    port: server.port,
+    scenario: benchCase.scenario,
+    connections: settings.connections,
+    durationMs,
+    keepAlive: mode === 'keep-alive',
+  });
+}
