@@ -66,7 +66,8 @@ try {
   const goals = evaluateGoals(rows, startup, cold);
   const markdown = renderBenchmarks({ settings, rows, startup, cold, fleet, goals });
   console.log('\n' + loadTable(rows) + '\n');
-  for (const goal of goals) console.log(`${goal.met ? 'met    ' : 'NOT MET'}  ${goal.goal}: ${goal.measured}`);
+  for (const goal of goals)
+    console.log(`${goal.met ? 'met    ' : 'NOT MET'}  ${goal.goal}: ${goal.measured}`);
   await mkdir(new URL('docs/', root), { recursive: true });
   await writeFile(new URL('docs/BENCHMARKS.md', root), markdown);
   console.log('\nwritten to docs/BENCHMARKS.md');
@@ -80,7 +81,10 @@ async function startServers(backend: BackendInfo): Promise<ServerUnderTest[]> {
   const execArgv = flags.profile ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
   const agent = await startAgentChild(backend, DIALECTS, execArgv);
   await agent.next('ready');
-  const captured = await captureResponses(agent.port, DIALECTS.flatMap((d) => d.cases(backend)));
+  const captured = await captureResponses(
+    agent.port,
+    DIALECTS.flatMap((d) => d.cases(backend)),
+  );
   const baseline = async (name: ServerUnderTest['name'], entry: string) => {
     const port = await freeLoopbackPort();
     const child = spawnChild(entry, {

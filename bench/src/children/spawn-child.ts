@@ -38,13 +38,15 @@ export function spawnChild(entry: string, options: SpawnOptions = {}): SpawnedCh
   const received: ChildMessage[] = [];
   const waiters: Array<{ type: ChildMessage['type']; resolve: (m: ChildMessage) => void }> = [];
   child.on('message', (message: ChildMessage) => {
-    const waiter = waiters.findIndex((w) => w.type === message.type);
-    if (waiter >= 0) waiters.splice(waiter, 1)[0]!.resolve(message);
+    const index = waiters.findIndex((w) => w.type === message.type);
+    const [waiter] = index >= 0 ? waiters.splice(index, 1) : [];
+    if (waiter) waiter.resolve(message);
     else received.push(message);
   });
   const next = (type: ChildMessage['type']): Promise<ChildMessage> => {
     const index = received.findIndex((m) => m.type === type);
-    if (index >= 0) return Promise.resolve(received.splice(index, 1)[0]!);
+    const [message] = index >= 0 ? received.splice(index, 1) : [];
+    if (message) return Promise.resolve(message);
     return new Promise((resolve, reject) => {
       waiters.push({ type, resolve });
       void exited.then(() => reject(new Error(`${entry} exited before sending "${type}"`)));

@@ -40,8 +40,7 @@ export class RawConnection {
   private readonly socket: net.Socket;
   private pending: Buffer[] = [];
   private waiter:
-    | { resolve: (response: RawResponse) => void; reject: (error: Error) => void }
-    | undefined;
+    { resolve: (response: RawResponse) => void; reject: (error: Error) => void } | undefined;
   private failure: Error | undefined;
   closed = false;
 
@@ -92,7 +91,7 @@ export class RawConnection {
 
   private tryComplete(): void {
     if (!this.waiter) return;
-    const data = this.pending.length === 1 ? this.pending[0]! : Buffer.concat(this.pending);
+    const data = Buffer.concat(this.pending);
     this.pending = [data];
     const headEnd = data.indexOf(HEAD_END);
     if (headEnd < 0) return;
@@ -114,6 +113,11 @@ export class RawConnection {
     this.pending = data.length > bodyStart + length ? [data.subarray(bodyStart + length)] : [];
     const waiter = this.waiter;
     this.waiter = undefined;
-    waiter.resolve({ status, headers, rawHeaders, body: data.subarray(bodyStart, bodyStart + length) });
+    waiter.resolve({
+      status,
+      headers,
+      rawHeaders,
+      body: data.subarray(bodyStart, bodyStart + length),
+    });
   }
 }

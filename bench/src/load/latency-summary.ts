@@ -8,6 +8,6 @@ export interface LatencySummary {
 export function summarizeLatencies(samples: Float64Array, count: number): LatencySummary {
   if (count === 0) return { p50: NaN, p99: NaN, max: NaN };
   const sorted = samples.slice(0, count).sort();
-  const at = (q: number) => sorted[Math.min(count - 1, Math.floor(q * count))]!;
-  return { p50: at(0.5), p99: at(0.99), max: sorted[count - 1]! };
+  const at = (q: number) => sorted[Math.min(count - 1, Math.floor(q * count))] ?? NaN;
+  return { p50: at(0.5), p99: at(0.99), max: sorted[count - 1] ?? NaN };
 }

@@ -47,13 +47,14 @@ export async function measureLoad(
   const rows: LoadRow[] = [];
   for (const benchCase of cases) {
     for (const mode of ['keep-alive', 'close'] as const) {
-      const rounds = new Map<ServerName, LoadRow[]>(servers.map((s) => [s.name, []]));
-      for (const server of servers) await loadOnce(server, benchCase, mode, settings, settings.warmupMs);
+      const rounds = servers.map((server) => ({ server, rows: [] as LoadRow[] }));
+      for (const server of servers)
+        await loadOnce(server, benchCase, mode, settings, settings.warmupMs);
       for (let round = 0; round < settings.rounds; round += 1) {
-        for (const server of servers) {
+        for (const { server, rows: serverRows } of rounds) {
           const rssBeforeMiB = server.child.rssMiB();
           const result = await loadOnce(server, benchCase, mode, settings, settings.durationMs);
-          rounds.get(server.name)!.push({
+          serverRows.push({
             caseName: benchCase.name,
             mode,
             server: server.name,
@@ -63,11 +64,10 @@ export async function measureLoad(
           });
         }
       }
-      for (const server of servers) {
-        const sorted = rounds
-          .get(server.name)!
-          .sort((a, b) => a.result.requestsPerSecond - b.result.requestsPerSecond);
-        const median = sorted[Math.floor(sorted.length / 2)]!;
+      for (const { rows: serverRows } of rounds) {
+        serverRows.sort((a, b) => a.result.requestsPerSecond - b.result.requestsPerSecond);
+        const median = serverRows[Math.floor(serverRows.length / 2)];
+        if (!median) continue;
         rows.push(median);
         onRow(median);
       }

@@ -26,8 +26,10 @@ export async function measureStartup(
   backend: BackendInfo,
   dialects: readonly BenchDialect[],
 ): Promise<StartupFigures> {
+  const [first] = dialects;
+  if (!first) throw new Error('measureStartup needs at least one dialect');
   const agent = await startAgentChild(backend, dialects);
-  const request = dialects[0]!.credentialRequest(backend);
+  const request = first.credentialRequest(backend);
   let firstAnswerMs: number | undefined;
   let firstCredentialMs: number | undefined;
   try {

@@ -21,11 +21,26 @@ const ms = (x: number) => x.toFixed(2);
 /** The load table: one line per (case, mode, server), with guise's ratios to both baselines. */
 export function loadTable(rows: readonly LoadRow[]): string {
   return markdownTable(
-    ['case', 'connection', 'server', 'req/s', 'p50 ms', 'p99 ms', 'max ms', '÷ koa', '÷ node:http', 'errors', 'non-2xx', 'RSS MiB before→after'],
+    [
+      'case',
+      'connection',
+      'server',
+      'req/s',
+      'p50 ms',
+      'p99 ms',
+      'max ms',
+      '÷ koa',
+      '÷ node:http',
+      'errors',
+      'non-2xx',
+      'RSS MiB before→after',
+    ],
     rows.map((row) => {
       const ratio = (server: LoadRow['server']) => {
         const base = rowOf(rows, row.caseName, row.mode, server);
-        return base ? (row.result.requestsPerSecond / base.result.requestsPerSecond).toFixed(2) : '';
+        return base
+          ? (row.result.requestsPerSecond / base.result.requestsPerSecond).toFixed(2)
+          : '';
       };
       return [
         row.caseName,
@@ -81,9 +96,15 @@ export function renderBenchmarks(report: BenchmarkReport): string {
           `${c.dialect}: ${c.concurrent} concurrent first requests at a fresh agent`,
           `${c.vaultIssues} Vault issue(s), answers ${JSON.stringify(c.statuses)}, last after ${c.wallMs.toFixed(0)} ms`,
         ]),
-        ['process start → first answered request (any status)', `${startup.firstAnswerMs.toFixed(0)} ms`],
+        [
+          'process start → first answered request (any status)',
+          `${startup.firstAnswerMs.toFixed(0)} ms`,
+        ],
         ['process start → first credential (200)', `${startup.firstCredentialMs.toFixed(0)} ms`],
-        ['idle RSS, AWS dialect alone (credential cached, 3 s idle)', `${startup.idleRssMiB.toFixed(1)} MiB`],
+        [
+          'idle RSS, AWS dialect alone (credential cached, 3 s idle)',
+          `${startup.idleRssMiB.toFixed(1)} MiB`,
+        ],
       ],
     ),
     '',
@@ -101,7 +122,10 @@ export function renderBenchmarks(report: BenchmarkReport): string {
         ['issues per agent-hour', fleet.issuesPerAgentHour.toFixed(3)],
         ['issues in the start minute', String(fleet.startMinuteIssues)],
         ['largest burst in any later minute', String(fleet.largestBurstPerMinute)],
-        ['client asks checked / served at or below the serving floor', `${fleet.servedChecks} / ${fleet.servedTooNearExpiry}`],
+        [
+          'client asks checked / served at or below the serving floor',
+          `${fleet.servedChecks} / ${fleet.servedTooNearExpiry}`,
+        ],
       ],
     ),
     '',
