@@ -143,6 +143,25 @@ describe('a valid config file', () => {
     expect(config.facts).toEqual({});
   });
 
+  it('has explicit listener limits with safe defaults, each settable', () => {
+    expect(parseConfig(MINIMAL).limits).toEqual({
+      maxHeaderBytes: 16384,
+      headersTimeout: 10,
+      requestTimeout: 330,
+      keepAliveTimeout: 5,
+    });
+    const tuned = parseConfig(
+      minimalWith({ limits: { maxHeaderBytes: 8192, headersTimeout: '3s', keepAliveTimeout: 1 } }),
+    );
+    expect(tuned.limits).toEqual({
+      maxHeaderBytes: 8192,
+      headersTimeout: 3,
+      requestTimeout: 330,
+      keepAliveTimeout: 1,
+    });
+    expect(() => parseConfig(minimalWith({ limits: { maxHeaderBytes: 10 } }))).toThrow(ConfigError);
+  });
+
   it('reads role_id and secret_id references from env or inline values', () => {
     const config = parseConfig(
       minimalWith({

@@ -1,4 +1,4 @@
-import type { Logger, MetadataProvider, VaultSession } from '@guise/core';
+import type { Logger, MetadataProvider, ServerLimits, VaultSession } from '@guise/core';
 import { createMetadataApp, CredentialBroker, listen, TOKENS } from '@guise/core';
 import type { AgentConfig } from '../config/schema.js';
 import { once } from '../util/once.js';
@@ -33,7 +33,12 @@ export async function startAgent(
   const providers = scope.resolveAll(TOKENS.MetadataProvider);
 
   const app = createMetadataApp({ providers, logger: scope.resolve(TOKENS.Logger) });
-  const server = await listen(app, config.listen.host, config.listen.port);
+  const server = await listen(
+    app,
+    config.listen.host,
+    config.listen.port,
+    serverLimits(config.limits),
+  );
   let stopping = false;
   const ready = warmUp(session, providers, logger, () => stopping);
 
@@ -55,6 +60,16 @@ export async function startAgent(
     await scope.dispose();
   });
   return { url: server.url, ready, stop };
+}
+
+/** The config's limits (durations in seconds) as the listener takes them. */
+function serverLimits(limits: AgentConfig['limits']): ServerLimits {
+  return {
+    maxHeaderBytes: limits.maxHeaderBytes,
+    headersTimeoutMs: limits.headersTimeout * 1000,
+    requestTimeoutMs: limits.requestTimeout * 1000,
+    keepAliveTimeoutMs: limits.keepAliveTimeout * 1000,
+  };
 }
 
 /** Logs in and warms every provider's credentials; failures are logged, never thrown. */
