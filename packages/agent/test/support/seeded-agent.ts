@@ -1,34 +1,35 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { Logger } from '@guise/core';
+import type { Clock, Logger } from '@guise/core';
 import type { FakeSts, FakeVault } from '@guise/testkit';
-import { startFakeSts, startFakeVault } from '@guise/testkit';
+import { FakeAwsAccount, startFakeSts, startFakeVault } from '@guise/testkit';
 import type { RunningAgent } from '../../src/compose/start-agent.js';
 import { startAgent } from '../../src/compose/start-agent.js';
 import { parseConfig } from '../../src/config/load-config.js';
 import { DEMO_ROLE, seedVault } from '../../src/dev/seed-vault.js';
 import { VaultOperator } from '../../src/dev/vault-operator.js';
 
-export interface SeededAgent {
-  readonly agent: RunningAgent;
+export interface SeededVault {
   readonly vault: FakeVault;
   readonly sts: FakeSts;
-  readonly role: string;
-  /** The reusable secret_id the agent logged in with (for searching logs for it). */
+  readonly roleId: string;
+  /** Reusable (secret_id_num_uses = 0), so that several agents can log in with it. */
   readonly secretId: string;
+  /** The IAM roles the AppRole may have credentials of (`guise-demo` plus `roles`). */
+  readonly roles: readonly string[];
   stop(): Promise<void>;
 }
 
 /**
- * The testkit's Vault and STS seeded as `guise dev` seeds them, and an agent logging in with a
- * reusable secret_id, configured by `extra` (merged over the base config, one level deep).
+ * The testkit's Vault and STS seeded as `guise dev` seeds them, plus `extraRoles` (AWS engine
+ * roles mapped to IAM roles of the same name, allowed to the same AppRole), on `clock` if given.
  */
-export async function startSeededAgent(
-  logger: Logger,
-  extra: Record<string, unknown> = {},
-): Promise<SeededAgent> {
-  const vault = await startFakeVault();
+export async function startSeededVault(
+  options: { clock?: Clock; extraRoles?: readonly string[] } = {},
+): Promise<SeededVault> {
+  const now = options.clock ? () => options.clock?.now() ?? Date.now() : undefined;
+  const vault = await startFakeVault({ ...(now && { now, aws: new FakeAwsAccount({ now }) }) });
   const sts = await startFakeSts({ account: vault.aws });
   const workDir = await mkdtemp(path.join(tmpdir(), 'guise-agent-test-'));
   const operator = new VaultOperator(vault.url, vault.rootToken);
@@ -39,38 +40,91 @@ export async function startSeededAgent(
     region: 'us-east-1',
     workDir,
   });
+  const extraRoles = options.extraRoles ?? [];
+  for (const role of extraRoles) {
+    await operator.write(`aws/roles/${role}`, {
+      credential_type: 'assumed_role',
+      role_arns: [`arn:aws:iam::${vault.aws.accountId}:role/${role}`],
+    });
+  }
+  if (extraRoles.length > 0) {
+    await operator.write('sys/policies/acl/extra-roles', {
+      policy: extraRoles
+        .map((r) => `path "aws/sts/${r}" {\n  capabilities = ["read", "update"]\n}\n`)
+        .join('\n'),
+    });
+    await operator.write(`auth/approle/role/${seeded.roleName}`, {
+      token_policies: [DEMO_ROLE, 'extra-roles'],
+      token_ttl: '1h',
+    });
+  }
   const roleId = await operator.read<{ role_id: string }>(
     `auth/approle/role/${seeded.roleName}/role-id`,
   );
   const secret = await operator.write<{ secret_id: string }>(
     `auth/approle/role/${seeded.roleName}/secret-id`,
   );
+  return {
+    vault,
+    sts,
+    roleId: roleId?.data?.role_id ?? '',
+    secretId: secret?.data?.secret_id ?? '',
+    roles: [DEMO_ROLE, ...extraRoles],
+    stop: async () => {
+      await Promise.all([sts.stop(), vault.stop()]);
+      await rm(workDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** An agent serving `role` from `seeded`, configured by `extra` (merged over the base config). */
+export async function startAgentOn(
+  seeded: SeededVault,
+  role: string,
+  logger: Logger,
+  extra: Record<string, unknown> = {},
+  clock?: Clock,
+): Promise<RunningAgent> {
   const config = parseConfig({
     listen: '127.0.0.1:0',
     vault: {
-      address: vault.url,
+      address: seeded.vault.url,
       auth: {
         approle: {
-          roleId: { value: roleId?.data?.role_id },
-          secretId: { value: secret?.data?.secret_id, wrapped: false },
+          roleId: { value: seeded.roleId },
+          secretId: { value: seeded.secretId, wrapped: false },
         },
       },
     },
-    aws: { role: { name: DEMO_ROLE }, instance: { region: 'us-east-1' } },
+    aws: { role: { name: role }, instance: { region: 'us-east-1' } },
     ...extra,
   });
-  const agent = await startAgent(config, { logger });
+  const agent = await startAgent(config, { logger, ...(clock && { clock }) });
   await agent.ready;
+  return agent;
+}
+
+export interface SeededAgent {
+  readonly agent: RunningAgent;
+  readonly seeded: SeededVault;
+  readonly role: string;
+  stop(): Promise<void>;
+}
+
+/** One agent for the demo role on a freshly seeded Vault. */
+export async function startSeededAgent(
+  logger: Logger,
+  extra: Record<string, unknown> = {},
+): Promise<SeededAgent> {
+  const seeded = await startSeededVault();
+  const agent = await startAgentOn(seeded, DEMO_ROLE, logger, extra);
   return {
     agent,
-    vault,
-    sts,
+    seeded,
     role: DEMO_ROLE,
-    secretId: secret?.data?.secret_id ?? '',
     stop: async () => {
       await agent.stop();
-      await Promise.all([sts.stop(), vault.stop()]);
-      await rm(workDir, { recursive: true, force: true });
+      await seeded.stop();
     },
   };
 }
