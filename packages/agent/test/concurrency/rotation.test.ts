@@ -26,7 +26,7 @@ const agents = new Map<string, RunningAgent>();
 beforeAll(async () => {
   seeded = await startSeededVault({ clock, extraRoles: ROLES });
   for (const role of ROLES)
-    agents.set(role, await startAgentOn(seeded, role, silentLogger, {}, clock));
+    agents.set(role, await startAgentOn(seeded, role, silentLogger, { clock }));
 });
 afterAll(async () => {
   await Promise.all([...agents.values()].map((agent) => agent.stop()));

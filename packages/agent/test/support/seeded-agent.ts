@@ -77,18 +77,26 @@ export async function startSeededVault(
   };
 }
 
-/** An agent serving `role` from `seeded`, configured by `extra` (merged over the base config). */
+export interface AgentOptions {
+  /** Top-level config sections merged over the base config. */
+  readonly extra?: Record<string, unknown>;
+  readonly clock?: Clock;
+  /** Where the agent keeps its Vault token (`vault.tokenFile`). */
+  readonly tokenFile?: string;
+}
+
+/** An agent serving `role` from `seeded`. */
 export async function startAgentOn(
   seeded: SeededVault,
   role: string,
   logger: Logger,
-  extra: Record<string, unknown> = {},
-  clock?: Clock,
+  { extra = {}, clock, tokenFile }: AgentOptions = {},
 ): Promise<RunningAgent> {
   const config = parseConfig({
     listen: '127.0.0.1:0',
     vault: {
       address: seeded.vault.url,
+      ...(tokenFile && { tokenFile }),
       auth: {
         approle: {
           roleId: { value: seeded.roleId },
@@ -117,7 +125,7 @@ export async function startSeededAgent(
   extra: Record<string, unknown> = {},
 ): Promise<SeededAgent> {
   const seeded = await startSeededVault();
-  const agent = await startAgentOn(seeded, DEMO_ROLE, logger, extra);
+  const agent = await startAgentOn(seeded, DEMO_ROLE, logger, { extra });
   return {
     agent,
     seeded,
