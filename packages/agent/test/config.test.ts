@@ -82,6 +82,12 @@ describe('a valid config file', () => {
       listen: { host: '127.0.0.1', port: 8169 },
       allowRemote: false,
       log: { level: 'debug' },
+      limits: {
+        maxHeaderBytes: 16384,
+        headersTimeout: 10,
+        requestTimeout: 330,
+        keepAliveTimeout: 5,
+      },
       vault: {
         addresses: ['https://vault-1.example.com:8200', 'https://vault-2.example.com:8200'],
         namespace: 'ns1/',
@@ -240,7 +246,7 @@ describe('mistakes name the key and say what was expected', () => {
 
   it('an unknown top-level key', () => {
     expect(problemsOf(minimalWith({ listn: '127.0.0.1:80' }))).toEqual([
-      'config.yaml: listn: unknown key; expected one of listen, allowRemote, log, vault, facts, credentials, aws',
+      'config.yaml: listn: unknown key; expected one of listen, allowRemote, log, limits, vault, facts, credentials, aws',
     ]);
   });
 
