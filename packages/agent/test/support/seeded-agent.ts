@@ -14,7 +14,7 @@ export interface SeededVault {
   readonly vault: FakeVault;
   readonly sts: FakeSts;
   readonly roleId: string;
-  /** Reusable (secret_id_num_uses = 0), so that several agents can log in with it. */
+  /** Reusable (num_uses = 0) unless `secretIdUses` says otherwise. */
   readonly secretId: string;
   /** The IAM roles the AppRole may have credentials of (`guise-demo` plus `roles`). */
   readonly roles: readonly string[];
@@ -26,7 +26,7 @@ export interface SeededVault {
  * roles mapped to IAM roles of the same name, allowed to the same AppRole), on `clock` if given.
  */
 export async function startSeededVault(
-  options: { clock?: Clock; extraRoles?: readonly string[] } = {},
+  options: { clock?: Clock; extraRoles?: readonly string[]; secretIdUses?: number } = {},
 ): Promise<SeededVault> {
   const now = options.clock ? () => options.clock?.now() ?? Date.now() : undefined;
   const vault = await startFakeVault({ ...(now && { now, aws: new FakeAwsAccount({ now }) }) });
@@ -63,6 +63,7 @@ export async function startSeededVault(
   );
   const secret = await operator.write<{ secret_id: string }>(
     `auth/approle/role/${seeded.roleName}/secret-id`,
+    options.secretIdUses === undefined ? {} : { num_uses: options.secretIdUses },
   );
   return {
     vault,
