@@ -19,6 +19,8 @@ export interface LoadRow {
   readonly mode: ConnectionMode;
   readonly server: ServerName;
   readonly result: LoadResult;
+  /** Lowest and highest req/s of the rounds: how far apart runs on this machine were. */
+  readonly roundsRange: readonly [number, number];
   readonly rssBeforeMiB: number;
   readonly rssAfterMiB: number;
 }
@@ -47,7 +49,10 @@ export async function measureLoad(
   const rows: LoadRow[] = [];
   for (const benchCase of cases) {
     for (const mode of ['keep-alive', 'close'] as const) {
-      const rounds = servers.map((server) => ({ server, rows: [] as LoadRow[] }));
+      const rounds = servers.map((server) => ({
+        server,
+        rows: [] as Array<Omit<LoadRow, 'roundsRange'>>,
+      }));
       for (const server of servers)
         await loadOnce(server, benchCase, mode, settings, settings.warmupMs);
       for (let round = 0; round < settings.rounds; round += 1) {
@@ -68,8 +73,10 @@ export async function measureLoad(
         serverRows.sort((a, b) => a.result.requestsPerSecond - b.result.requestsPerSecond);
         const median = serverRows[Math.floor(serverRows.length / 2)];
         if (!median) continue;
-        rows.push(median);
-        onRow(median);
+        const rates = serverRows.map((r) => r.result.requestsPerSecond);
+        const row: LoadRow = { ...median, roundsRange: [Math.min(...rates), Math.max(...rates)] };
+        rows.push(row);
+        onRow(row);
       }
     }
   }
