@@ -24,8 +24,9 @@ const VERIFIED_CACHE_SIZE = 4096;
  * that lives only in this process. EC2 puts "no practical limit on the number of concurrent
  * tokens" (§1.2), so a client — or an attacker on the machine — may PUT as often as it likes; a
  * table of issued tokens would have to grow without bound or evict live tokens (the Roles
- * Anywhere helper evicts at 256, breaking the 257th client). Signed tokens cost no memory per issued token (verified ones sit in a bounded cache), cannot
- * be forged, expire on the injected clock, and die with the process, which clients handle: a 401
+ * Anywhere helper evicts at 256, breaking the 257th client). Signed tokens cost no memory per
+ * issued token (verified ones sit in a bounded cache), cannot be forged, expire on the injected
+ * clock, and die with the process, which clients handle: a 401
  * makes the JS SDK fetch a new token, and botocore fetches one per credential retrieval (§3.1, §3.2).
  * Revoking a single token is not a thing IMDS offers, so nothing is lost by not storing them.
  *
