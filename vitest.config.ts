@@ -4,7 +4,7 @@ import { defineConfig } from 'vitest/config';
 // because packages import each other's compiled `dist/` exactly as users do).
 export default defineConfig({
   test: {
-    projects: ['packages/*', 'examples/*'],
+    projects: ['packages/*', 'examples/*', 'bench'],
     reporters: ['default', './scripts/plain-summary-reporter.ts'],
   },
 });

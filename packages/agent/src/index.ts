@@ -22,3 +22,7 @@ export type { DevEnvironment, DevEnvironmentOptions } from './dev/start-dev-envi
 export { startEmulator } from './embed/start-emulator.js';
 export type { EmulatorOptions, RunningEmulator } from './embed/start-emulator.js';
 export type { AwsEmulation, AwsCredentialCallback } from './embed/aws-emulation.js';
+// The dev seeding, for benchmarks and tests that stand up the same Vault as `guise dev`.
+export { DEMO_ROLE, seedVault } from './dev/seed-vault.js';
+export type { SeedOptions, SeededAppRole } from './dev/seed-vault.js';
+export { VaultOperator } from './dev/vault-operator.js';

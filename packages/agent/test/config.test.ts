@@ -82,6 +82,12 @@ describe('a valid config file', () => {
       listen: { host: '127.0.0.1', port: 8169 },
       allowRemote: false,
       log: { level: 'debug', format: 'auto' },
+      limits: {
+        maxHeaderBytes: 16384,
+        headersTimeout: 10,
+        requestTimeout: 330,
+        keepAliveTimeout: 5,
+      },
       vault: {
         addresses: ['https://vault-1.example.com:8200', 'https://vault-2.example.com:8200'],
         namespace: 'ns1/',
@@ -142,6 +148,25 @@ describe('a valid config file', () => {
     expect(config.aws.tokens).toBe('optional');
     expect(config.aws.role.vault).toEqual({ mount: 'aws', endpoint: 'sts', role: 'app' });
     expect(config.facts).toEqual({});
+  });
+
+  it('has explicit listener limits with safe defaults, each settable', () => {
+    expect(parseConfig(MINIMAL).limits).toEqual({
+      maxHeaderBytes: 16384,
+      headersTimeout: 10,
+      requestTimeout: 330,
+      keepAliveTimeout: 5,
+    });
+    const tuned = parseConfig(
+      minimalWith({ limits: { maxHeaderBytes: 8192, headersTimeout: '3s', keepAliveTimeout: 1 } }),
+    );
+    expect(tuned.limits).toEqual({
+      maxHeaderBytes: 8192,
+      headersTimeout: 3,
+      requestTimeout: 330,
+      keepAliveTimeout: 1,
+    });
+    expect(() => parseConfig(minimalWith({ limits: { maxHeaderBytes: 10 } }))).toThrow(ConfigError);
   });
 
   it('reads role_id and secret_id references from env or inline values', () => {
@@ -228,7 +253,7 @@ describe('mistakes name the key and say what was expected', () => {
 
   it('an unknown top-level key', () => {
     expect(problemsOf(minimalWith({ listn: '127.0.0.1:80' }))).toEqual([
-      'config.yaml: listn: unknown key; expected one of listen, allowRemote, log, vault, facts, credentials, metrics, aws, gcp, azure',
+      'config.yaml: listn: unknown key; expected one of listen, allowRemote, log, limits, vault, facts, credentials, metrics, aws, gcp, azure',
     ]);
   });
 

@@ -133,6 +133,30 @@ describe('CredentialBroker', () => {
     await expect(broker.get(source, undefined)).rejects.toThrow(/Vault is sealed/);
   });
 
+  it('while the backend fails, answers from cache at once instead of waiting on a retry in flight', async () => {
+    const { clock, broker, source } = setup();
+    const first = await broker.warm(source, undefined);
+    source.failing = new Error('Vault is sealed');
+    await clock.advance(45 * MIN); // refreshes failed; the credential is below the floor
+    // The next retry hangs (a Vault client retrying, a slow node): a client asking meanwhile must
+    // not wait for it — botocore gives IMDS one second.
+    source.hold();
+    const callsBefore = source.calls;
+    await clock.advance(2 * MIN);
+    expect(source.calls).toBeGreaterThan(callsBefore);
+    let answered: string | undefined;
+    void broker.get(source, undefined).then((issued) => (answered = issued.value));
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(answered).toBe(first.value);
+    // Once the cache is too near expiry, the client gets the error at once, not after the retry.
+    await clock.advance(12.5 * MIN);
+    let refused: unknown;
+    void broker.get(source, undefined).catch((error: unknown) => (refused = error));
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(refused).toBeInstanceOf(CredentialUnavailableError);
+    source.release();
+  });
+
   it('backs off while the backend fails instead of calling it once per request', async () => {
     const { clock, broker, source } = setup();
     source.failing = new Error('connection refused');

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { JsonLogger, REDACTED, redact } from '../src/index.js';
+import type { LogLevel } from '../src/index.js';
 
 describe('redaction', () => {
   it('redacts secret-named fields in every spelling, at any depth', () => {
@@ -46,5 +47,12 @@ describe('redaction', () => {
       client_token: REDACTED,
     });
     expect(lines[0]).not.toContain('hvs.secret');
+  });
+
+  it('says which levels it writes, so hot paths can skip lines that would be dropped', () => {
+    const log = new JsonLogger({ level: 'info', write: () => undefined }).child({ c: 'x' });
+    expect(
+      ['debug', 'info', 'warn', 'error'].map((l) => log.isLevelEnabled?.(l as LogLevel)),
+    ).toEqual([false, true, true, true]);
   });
 });

@@ -6,6 +6,7 @@ import {
   createMetadataApp,
   errorBoundary,
   isLocalOnlyAddress,
+  JsonLogger,
   listen,
   parseListenAddress,
   rejectForwarded,
@@ -136,5 +137,30 @@ describe('listen addresses', () => {
     expect(parseListenAddress('8080')).toEqual({ host: '127.0.0.1', port: 8080 });
     expect(() => parseListenAddress('localhost')).toThrow(/expected HOST:PORT/);
     expect(() => parseListenAddress('1.2.3.4:99999')).toThrow(/invalid listen address/);
+  });
+});
+
+describe('request log', () => {
+  it('writes a line per request at debug level and nothing below it', async () => {
+    for (const level of ['debug', 'info'] as const) {
+      const lines: string[] = [];
+      const logger = new JsonLogger({ level, write: (line) => lines.push(line) });
+      const running = await listen(
+        createMetadataApp({ providers: [toyDialect], logger }),
+        '127.0.0.1',
+        0,
+      );
+      try {
+        await (await fetch(`${running.url}/toy/x`, { headers: { Metadata: 'true' } })).text();
+      } finally {
+        await running.close();
+      }
+      const requests = lines.map((l) => JSON.parse(l) as Record<string, unknown>);
+      expect(requests.filter((l) => l['msg'] === 'request')).toEqual(
+        level === 'debug'
+          ? [expect.objectContaining({ method: 'GET', path: '/toy/x', status: 200 })]
+          : [],
+      );
+    }
   });
 });

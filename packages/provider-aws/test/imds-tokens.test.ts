@@ -205,7 +205,29 @@ describe('ImdsTokenStore', () => {
     expect(store.remainingSeconds(a.replace(/^./, (c) => (c === 'B' ? 'C' : 'B')))).toBeUndefined();
     expect(store.remainingSeconds(`${a}x`)).toBeUndefined();
     expect(store.remainingSeconds('')).toBeUndefined();
-    for (let i = 0; i < 10_000; i += 1) store.issue(21600); // nothing to grow: the store holds no table
-    expect(Object.keys(store)).toEqual(['clock', 'key']);
+    // Issuing keeps no table; verified tokens are remembered in a bounded cache only.
+    const footprint = () =>
+      Object.values(store).map((v: unknown) =>
+        v instanceof Map ? v.size : Buffer.isBuffer(v) ? v.length : typeof v,
+      );
+    const before = footprint();
+    for (let i = 0; i < 10_000; i += 1) store.issue(21600);
+    expect(footprint()).toEqual(before);
+    for (let i = 0; i < 10_000; i += 1) expect(store.remainingSeconds(store.issue(60))).toBe(60);
+    const cached = Object.values(store).find(
+      (v: unknown): v is Map<string, number> => v instanceof Map,
+    );
+    expect(cached?.size).toBeLessThanOrEqual(4096);
+  });
+
+  it('a token verified before still expires on the clock, and a forged one never passes', async () => {
+    const clock = new ManualClock();
+    const store = new ImdsTokenStore(clock);
+    const token = store.issue(5);
+    expect(store.remainingSeconds(token)).toBe(5);
+    const forged = token.replace(/^./, (c) => (c === 'B' ? 'C' : 'B'));
+    for (let i = 0; i < 3; i += 1) expect(store.remainingSeconds(forged)).toBeUndefined();
+    await clock.advance(5_000);
+    expect(store.remainingSeconds(token)).toBeUndefined();
   });
 });

@@ -332,6 +332,20 @@ describe('iam (§1.10)', () => {
 }`);
   });
 
+  it('serves the replacement credential once the broker rotates it (bytes are rendered per credential)', async () => {
+    const { clock } = await start();
+    const path = `/latest/meta-data/iam/security-credentials/${ROLE}`;
+    const expiration = async () =>
+      (JSON.parse((await get(path)).text) as Record<string, string>)['Expiration'];
+    expect(await expiration()).toBe('2026-01-01T01:00:00Z');
+    expect(await expiration()).toBe('2026-01-01T01:00:00Z');
+    // 1 h credentials are replaced 28-34 min after issue; 40 min later the next one is served.
+    await clock.advance(40 * 60_000);
+    const next = await expiration();
+    expect(next).not.toBe('2026-01-01T01:00:00Z');
+    expect(Date.parse(next ?? '') - clock.now()).toBeGreaterThan(20 * 60_000);
+  });
+
   it('serves long-term keys with an empty Token', async () => {
     const clock = new ManualClock();
     await start({

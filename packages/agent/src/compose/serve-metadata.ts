@@ -1,4 +1,10 @@
-import type { Logger, MetadataProvider, RequestSample, RunningServer } from '@guise/core';
+import type {
+  Logger,
+  MetadataProvider,
+  RequestSample,
+  RunningServer,
+  ServerLimits,
+} from '@guise/core';
 import { createMetadataApp, CredentialBroker, listen, TOKENS } from '@guise/core';
 import type { DependencyContainer } from 'tsyringe';
 import { once } from '../util/once.js';
@@ -35,9 +41,14 @@ export async function serveMetadata(
   scope: DependencyContainer,
   host: string,
   port: number,
-  options: { alsoStop?: readonly StopPart[]; onResponse?: (sample: RequestSample) => void } = {},
+  options: {
+    alsoStop?: readonly StopPart[];
+    onResponse?: (sample: RequestSample) => void;
+    /** Header, body and timeout limits of every listener (default: core's safe defaults). */
+    limits?: ServerLimits;
+  } = {},
 ): Promise<ServedMetadata> {
-  const { alsoStop = [], onResponse } = options;
+  const { alsoStop = [], onResponse, limits } = options;
   const rootLogger = scope.resolve(TOKENS.Logger);
   const logger = rootLogger.child({ component: 'agent' });
   const broker = scope.resolve(CredentialBroker);
@@ -46,7 +57,7 @@ export async function serveMetadata(
   const opened: RunningServer[] = [];
   const open = async (served: readonly MetadataProvider[], at: string, atPort: number) => {
     const app = createMetadataApp({ providers: served, logger: rootLogger, onResponse });
-    const server = await listen(app, at, atPort);
+    const server = await listen(app, at, atPort, limits);
     opened.push(server);
     return server;
   };

@@ -1,3 +1,4 @@
+import type { ServerLimits } from '@guise/core';
 import { CredentialBroker, TOKENS } from '@guise/core';
 import type { AgentConfig } from '../config/schema.js';
 import { AgentMetrics } from '../observe/agent-metrics.js';
@@ -45,6 +46,7 @@ export async function startAgent(
   };
   const served = await serveMetadata(scope, config.listen.host, config.listen.port, {
     onResponse: metrics?.recordRequest,
+    limits: serverLimits(config.limits),
     alsoStop: [
       { name: 'vault session', stop: () => session.close() },
       { name: 'metrics listener', stop: stopMetrics },
@@ -62,5 +64,15 @@ export async function startAgent(
     metricsUrl: metricsServer?.url,
     ready,
     stop: served.stop,
+  };
+}
+
+/** The config's limits (durations in seconds) as the listener takes them. */
+function serverLimits(limits: AgentConfig['limits']): ServerLimits {
+  return {
+    maxHeaderBytes: limits.maxHeaderBytes,
+    headersTimeoutMs: limits.headersTimeout * 1000,
+    requestTimeoutMs: limits.requestTimeout * 1000,
+    keepAliveTimeoutMs: limits.keepAliveTimeout * 1000,
   };
 }

@@ -1,4 +1,4 @@
-import { isLocalOnlyAddress, parseListenAddress } from '@guise/core';
+import { DEFAULT_SERVER_LIMITS, isLocalOnlyAddress, parseListenAddress } from '@guise/core';
 import { z } from 'zod';
 import {
   durationSeconds,
@@ -244,11 +244,29 @@ const azureSection = section({
   }).optional(),
 });
 
+/**
+ * Limits of the metadata listener against slow (slowloris) and oversized requests. No dialect
+ * reads a request body, so a body costs nothing but the time `requestTimeout` allows.
+ */
+const limitsSection = section({
+  /** Largest request head; beyond it Node answers 431. */
+  maxHeaderBytes: z
+    .number()
+    .int()
+    .min(1024)
+    .max(1024 * 1024)
+    .default(DEFAULT_SERVER_LIMITS.maxHeaderBytes),
+  headersTimeout: durationSeconds.default(DEFAULT_SERVER_LIMITS.headersTimeoutMs / 1000),
+  requestTimeout: durationSeconds.default(DEFAULT_SERVER_LIMITS.requestTimeoutMs / 1000),
+  keepAliveTimeout: durationSeconds.default(DEFAULT_SERVER_LIMITS.keepAliveTimeoutMs / 1000),
+});
+
 export const agentConfigSchema = section({
   listen: listenAddress.default(parseListenAddress(DEFAULT_LISTEN)),
   /** Serving credentials on a routable address gives them to the network: it must be asked for. */
   allowRemote: z.boolean().default(false),
   log: logSection.prefault({}),
+  limits: limitsSection.prefault({}),
   vault: vaultSection,
   facts: factsSection.prefault({}),
   credentials: credentialsSection.prefault({}),

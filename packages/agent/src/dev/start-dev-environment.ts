@@ -4,7 +4,6 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Logger } from '@guise/core';
 import { JsonLogger } from '@guise/core';
-import { startFakeAzure, startFakeGoogleApis, startFakeSts, startFakeVault } from '@guise/testkit';
 import { startAgent } from '../compose/start-agent.js';
 import { once } from '../util/once.js';
 import { parseConfig } from '../config/load-config.js';
@@ -77,6 +76,10 @@ export async function startDevEnvironment(
   options: DevEnvironmentOptions = {},
 ): Promise<DevEnvironment> {
   const logger = options.logger ?? new JsonLogger();
+  // Loaded here, not at the top: the agent's entry points import this module, and an agent that
+  // never runs `guise dev` should not carry an in-memory Vault and STS (≈ 12 MB of RSS).
+  const { startFakeAzure, startFakeGoogleApis, startFakeSts, startFakeVault } =
+    await import('@guise/testkit');
   const vault = await startFakeVault({ host: LOOPBACK, port: 0 });
   const sts = await startFakeSts({ account: vault.aws, host: LOOPBACK, port: 0 });
   const google = await startFakeGoogleApis({ project: vault.gcp, host: LOOPBACK, port: 0 });

@@ -99,14 +99,20 @@ export class CredentialBroker {
   private async serve<T, R>(slot: Slot<T, R>): Promise<Issued<T>> {
     const now = this.clock.now();
     if (slot.current && this.servable(slot, slot.current, now)) return slot.current;
-    // While backing off, requests do not reach the backend: they get the cache or the last error.
-    const backingOff = slot.failures > 0 && now < slot.retryAt && !slot.inflight;
+    // While the source is failing, clients never wait on it: a cached credential still usable
+    // in an outage is served at once, otherwise the error. Waiting would mean sitting through the
+    // backend's own retries (botocore gives IMDS one second) to get the same answer. The retry
+    // timer keeps calling the source; a client asking after the backoff also starts an attempt.
+    if (slot.failures > 0) {
+      if (now >= slot.retryAt && !slot.inflight) this.refresh(slot).catch(() => undefined);
+      if (slot.current && this.usableInOutage(slot.current, now)) return slot.current;
+      throw new CredentialUnavailableError(slot.label, { cause: slot.lastError });
+    }
     try {
-      if (backingOff) throw slot.lastError;
       return await this.refresh(slot);
     } catch (error) {
       const cached = slot.current;
-      if (cached && cached.expiresAt - this.clock.now() > this.policy.outageMarginMs) return cached;
+      if (cached && this.usableInOutage(cached, this.clock.now())) return cached;
       throw new CredentialUnavailableError(slot.label, { cause: error });
     }
   }
@@ -191,6 +197,10 @@ export class CredentialBroker {
     return (
       issued.expiresAt - now > servingFloorMs(this.policy, lifetimeMs(issued), slot.minRemainingMs)
     );
+  }
+
+  private usableInOutage(issued: Issued<unknown>, now: number): boolean {
+    return issued.expiresAt - now > this.policy.outageMarginMs;
   }
 
   /** Single-flight: all callers during one backend round trip share its outcome. */

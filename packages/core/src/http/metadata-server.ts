@@ -36,7 +36,15 @@ export async function listen(
   port: number,
   limits: ServerLimits = DEFAULT_SERVER_LIMITS,
 ): Promise<RunningServer> {
-  const server = http.createServer({ maxHeaderSize: limits.maxHeaderBytes }, app.callback());
+  const server = http.createServer(
+    {
+      maxHeaderSize: limits.maxHeaderBytes,
+      // Node enforces the two timeouts below only when it sweeps its connections, every 30 s by
+      // default: a slow client would hold a connection up to 30 s past `headersTimeoutMs`.
+      connectionsCheckingInterval: Math.min(1_000, limits.headersTimeoutMs),
+    },
+    app.callback(),
+  );
   server.headersTimeout = limits.headersTimeoutMs;
   server.requestTimeout = limits.requestTimeoutMs;
   server.keepAliveTimeout = limits.keepAliveTimeoutMs;

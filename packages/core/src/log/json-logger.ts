@@ -53,8 +53,12 @@ export class JsonLogger implements Logger {
     return logger;
   }
 
+  isLevelEnabled(level: LogLevel): boolean {
+    return LEVELS[level] >= this.threshold;
+  }
+
   private log(level: LogLevel, msg: string, fields?: LogFields): void {
-    if (LEVELS[level] < this.threshold) return;
+    if (!this.isLevelEnabled(level)) return;
     const time = new Date(this.now()).toISOString();
     const safe = redact({ ...this.bound, ...fields });
     this.write(

@@ -15,6 +15,11 @@ export interface Logger {
   error(message: string, fields?: LogFields): void;
   /** A logger that adds `fields` to every line (e.g. `{ component: 'broker' }`). */
   child(fields: LogFields): Logger;
+  /**
+   * Whether lines at `level` are written. Optional: a hot path asks before it gathers fields for
+   * a line that would be dropped; a logger without it is treated as writing every level.
+   */
+  isLevelEnabled?(level: LogLevel): boolean;
 }
 
 export const silentLogger: Logger = {
@@ -23,4 +28,5 @@ export const silentLogger: Logger = {
   warn: () => undefined,
   error: () => undefined,
   child: () => silentLogger,
+  isLevelEnabled: () => false,
 };

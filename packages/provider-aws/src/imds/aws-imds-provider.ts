@@ -2,7 +2,7 @@ import type { Middleware } from 'koa';
 import { inject, injectable } from 'tsyringe';
 import type { Clock, InstanceFacts, Logger, MetadataProvider } from '@guise/core';
 import { CredentialBroker, TOKENS } from '@guise/core';
-import { credentialJson, iamInfoJson } from './credential-json.js';
+import { credentialJsonBytes, iamInfoJson } from './credential-json.js';
 import type { AwsImdsOptions } from './imds-options.js';
 import { AWS_IMDS_OPTIONS } from './imds-options.js';
 import { imdsMiddleware } from './imds-router.js';
@@ -46,7 +46,7 @@ export class AwsImdsProvider implements MetadataProvider {
     const tree = buildImdsTree({
       instance,
       roleName: role.name,
-      credentials: leaf(async () => credentialJson(await broker.get(role.source, undefined))),
+      credentials: leaf(async () => credentialJsonBytes(await broker.get(role.source, undefined))),
       iamInfo: iamInfoJson({
         arn: instance.instanceProfileArn,
         id: instance.instanceProfileId,

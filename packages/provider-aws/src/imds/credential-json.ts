@@ -22,6 +22,24 @@ export function credentialJson(issued: Issued<AwsCredentials>): string {
   });
 }
 
+/** Rendered credentials by issued credential: the broker hands out the same object until it replaces it. */
+const rendered = new WeakMap<Issued<AwsCredentials>, Buffer>();
+
+/**
+ * `credentialJson` as bytes, rendered once per issued credential rather than once per request:
+ * the cached path is the hot one, and rendering it was the largest cost of a request of guise's
+ * own (npm run bench, docs/BENCHMARKS.md). Bytes rather than a string, so that Node writes them
+ * without encoding the body again on every response.
+ */
+export function credentialJsonBytes(issued: Issued<AwsCredentials>): Buffer {
+  let bytes = rendered.get(issued);
+  if (!bytes) {
+    bytes = Buffer.from(credentialJson(issued));
+    rendered.set(issued, bytes);
+  }
+  return bytes;
+}
+
 /** `iam/info` (§1.10). `lastUpdated` is when the instance profile was attached: agent start. */
 export function iamInfoJson(profile: { arn: string; id: string; lastUpdated: number }): string {
   return awsPrettyJson({

@@ -86,6 +86,7 @@ function imdsSegments(path: string): string[] | undefined {
 }
 
 function decodeSegment(segment: string): string {
+  if (!segment.includes('%')) return segment; // the usual case, on every request: nothing to decode
   try {
     return decodeURIComponent(segment);
   } catch {

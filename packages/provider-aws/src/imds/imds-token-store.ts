@@ -1,4 +1,4 @@
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHmac, randomBytes, randomFillSync, timingSafeEqual } from 'node:crypto';
 import type { Clock } from '@guise/core';
 
 /** Session lifetimes IMDS accepts on the token PUT: one second to six hours (§1.2). */
@@ -9,14 +9,24 @@ const FORMAT_VERSION = 1;
 const HEADER_BYTES = 16; // version (1) + expiry in epoch ms (6) + nonce (9)
 const MAC_BYTES = 24;
 const TOKEN_BYTES = HEADER_BYTES + MAC_BYTES; // 40 bytes → 56 base64 characters, like EC2's tokens
+const NONCE_BYTES = 9;
+/** Nonces are cut from a pool filled in one call: a `randomBytes` call per token cost more than its HMAC. */
+const NONCE_POOL_BYTES = NONCE_BYTES * 512;
+/**
+ * Tokens already verified, with their expiry: an SDK sends the same token for hours, so checking
+ * its HMAC once is enough. Bounded, and cleared when full — a forged token never enters it, and an
+ * evicted one is simply verified again.
+ */
+const VERIFIED_CACHE_SIZE = 4096;
 
 /**
  * IMDSv2 session tokens, stateless: a token carries its own expiry and an HMAC over it under a key
  * that lives only in this process. EC2 puts "no practical limit on the number of concurrent
  * tokens" (§1.2), so a client — or an attacker on the machine — may PUT as often as it likes; a
  * table of issued tokens would have to grow without bound or evict live tokens (the Roles
- * Anywhere helper evicts at 256, breaking the 257th client). Signed tokens cost no memory, cannot
- * be forged, expire on the injected clock, and die with the process, which clients handle: a 401
+ * Anywhere helper evicts at 256, breaking the 257th client). Signed tokens cost no memory per
+ * issued token (verified ones sit in a bounded cache), cannot be forged, expire on the injected
+ * clock, and die with the process, which clients handle: a 401
  * makes the JS SDK fetch a new token, and botocore fetches one per credential retrieval (§3.1, §3.2).
  * Revoking a single token is not a thing IMDS offers, so nothing is lost by not storing them.
  *
@@ -24,6 +34,10 @@ const TOKEN_BYTES = HEADER_BYTES + MAC_BYTES; // 40 bytes → 56 base64 characte
  * truncated to 24 bytes] — 56 characters, the length of a real token (§1.2).
  */
 export class ImdsTokenStore {
+  private readonly noncePool = Buffer.alloc(NONCE_POOL_BYTES);
+  private nonceOffset = NONCE_POOL_BYTES;
+  private readonly verified = new Map<string, number>();
+
   constructor(
     private readonly clock: Clock,
     private readonly key: Buffer = randomBytes(32),
@@ -34,20 +48,40 @@ export class ImdsTokenStore {
     const token = Buffer.alloc(TOKEN_BYTES);
     token.writeUInt8(FORMAT_VERSION, 0);
     token.writeUIntBE(this.clock.now() + ttlSeconds * 1000, 1, 6);
-    randomBytes(9).copy(token, 7);
+    this.nextNonce().copy(token, 7);
     this.mac(token.subarray(0, HEADER_BYTES)).copy(token, HEADER_BYTES);
     return token.toString('base64').replaceAll('+', '-').replaceAll('/', '_');
   }
 
   /** Seconds the token has left (at least 1), or undefined when it is malformed, forged or expired. */
   remainingSeconds(token: string): number | undefined {
+    const expiresAt = this.verified.get(token) ?? this.verify(token);
+    if (expiresAt === undefined) return undefined;
+    const remainingMs = expiresAt - this.clock.now();
+    return remainingMs > 0 ? Math.ceil(remainingMs / 1000) : undefined;
+  }
+
+  /** The expiry a genuine token carries (remembered), or undefined when it is malformed or forged. */
+  private verify(token: string): number | undefined {
     if (!/^[A-Za-z0-9_-]{54}==$/.test(token)) return undefined;
     const bytes = Buffer.from(token, 'base64url');
     if (bytes.length !== TOKEN_BYTES || bytes.readUInt8(0) !== FORMAT_VERSION) return undefined;
     if (!timingSafeEqual(bytes.subarray(HEADER_BYTES), this.mac(bytes.subarray(0, HEADER_BYTES))))
       return undefined;
-    const remainingMs = bytes.readUIntBE(1, 6) - this.clock.now();
-    return remainingMs > 0 ? Math.ceil(remainingMs / 1000) : undefined;
+    const expiresAt = bytes.readUIntBE(1, 6);
+    if (this.verified.size >= VERIFIED_CACHE_SIZE) this.verified.clear();
+    this.verified.set(token, expiresAt);
+    return expiresAt;
+  }
+
+  private nextNonce(): Buffer {
+    if (this.nonceOffset + NONCE_BYTES > NONCE_POOL_BYTES) {
+      randomFillSync(this.noncePool);
+      this.nonceOffset = 0;
+    }
+    const nonce = this.noncePool.subarray(this.nonceOffset, this.nonceOffset + NONCE_BYTES);
+    this.nonceOffset += NONCE_BYTES;
+    return nonce;
   }
 
   private mac(header: Buffer): Buffer {

@@ -70,12 +70,23 @@ export function resolveNode(
   return node;
 }
 
-/** Entries in code-unit order, one per line, no trailing newline (reference/aws-imds.md §1.7). */
+/** Rendered listings by directory: the tree never changes after it is built, so neither do they. */
+const listings = new WeakMap<MetadataDirectory, string>();
+
+/**
+ * Entries in code-unit order, one per line, no trailing newline (reference/aws-imds.md §1.7).
+ * Rendered once per directory: SDKs list `security-credentials/` before every credential fetch.
+ */
 export function renderListing(dir: MetadataDirectory): string {
-  return [...dir.children]
-    .map(([name, node]) =>
-      node.kind === 'directory' && dir.markSubdirectories ? `${name}/` : name,
-    )
-    .sort()
-    .join('\n');
+  let listing = listings.get(dir);
+  if (listing === undefined) {
+    listing = [...dir.children]
+      .map(([name, node]) =>
+        node.kind === 'directory' && dir.markSubdirectories ? `${name}/` : name,
+      )
+      .sort()
+      .join('\n');
+    listings.set(dir, listing);
+  }
+  return listing;
 }

@@ -26,6 +26,8 @@ export interface VaultFaults {
    * `required index state not present`, otherwise the HTTP reason phrase.
    */
   failNext(count: number, status: number, message?: string): void;
+  /** Drops the failures `failNext` queued that have not been used yet (the outage is over). */
+  clearFailures(): void;
 }
 
 const VAULT_MESSAGES: Readonly<Record<number, string>> = {
@@ -50,6 +52,10 @@ export class FaultSwitches implements VaultFaults {
   failNext(count: number, status: number, message?: string): void {
     const text = message ?? VAULT_MESSAGES[status] ?? STATUS_CODES[status] ?? `status ${status}`;
     for (let i = 0; i < count; i += 1) this.queued.push({ status, message: text });
+  }
+
+  clearFailures(): void {
+    this.queued.length = 0;
   }
 
   /** The failure to inject into the current request, if one is queued. */
