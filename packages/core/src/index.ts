@@ -16,8 +16,11 @@
  *                      ▼
  *                    VaultSession (`vault/`): login, token renewal, persistence, retries
  *
- * Instance facts (host name, address, instance id, tags) come from FactSources (`facts/`).
- * Time comes from an injected Clock (`clock/`) and logs go to a redacting Logger (`log/`).
+ * Instance facts (host name, address, instance id, tags) come from FactSources (`facts/`), among
+ * them vSphere guestinfo (`vsphere/`, which also hands the VM its AppRole secret_id). Time comes
+ * from an injected Clock (`clock/`), logs go to a redacting Logger (`log/`), and every retry
+ * (Vault calls, background refreshes) backs off through one RetryPolicy (`retry/`). Vault leases
+ * die with the token that created them; `vault/vault-lease.ts` binds such credentials to it.
  * Providers live in their own packages and depend only on this one; the agent package is the
  * composition root that wires them with tsyringe using the TOKENS below.
  */
