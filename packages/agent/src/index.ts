@@ -22,3 +22,6 @@ export type { DevEnvironment, DevEnvironmentOptions } from './dev/start-dev-envi
 export { startEmulator } from './embed/start-emulator.js';
 export type { EmulatorOptions, RunningEmulator } from './embed/start-emulator.js';
 export type { AwsEmulation, AwsCredentialCallback } from './embed/aws-emulation.js';
+export type { GcpEmulation } from './embed/gcp-emulation.js';
+export type { AzureEmulation, AzureEmulatedIdentity } from './embed/azure-emulation.js';
+export type { CredentialCallback, CredentialInput } from './embed/credential-input.js';
