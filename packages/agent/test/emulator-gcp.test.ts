@@ -41,7 +41,10 @@ describe('startEmulator with gcp', () => {
     const running = await emulate({
       gcp: {
         project: PROJECT,
-        serviceAccount: { email: EMAIL, accessToken: () => ({ token: `ya29.emulated-${++calls}` }) },
+        serviceAccount: {
+          email: EMAIL,
+          accessToken: () => ({ token: `ya29.emulated-${++calls}` }),
+        },
         instance: { id: '4520031799277581759' },
       },
     });
