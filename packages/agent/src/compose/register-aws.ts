@@ -1,7 +1,5 @@
 import type { DependencyContainer } from 'tsyringe';
-import type { CredentialSource } from '@guise/core';
 import { TOKENS } from '@guise/core';
-import type { AwsCredentials } from '@guise/provider-aws';
 import { registerAwsImds, VaultAwsSource } from '@guise/provider-aws';
 import type { AwsConfig } from '../config/schema.js';
 
@@ -18,7 +16,7 @@ export function registerAws(scope: DependencyContainer, aws: AwsConfig): void {
 export function vaultAwsSource(
   scope: DependencyContainer,
   aws: AwsConfig,
-): CredentialSource<AwsCredentials> {
+): VaultAwsSource {
   const { vault } = aws.role;
   return new VaultAwsSource(
     scope.resolve(TOKENS.VaultSession),
