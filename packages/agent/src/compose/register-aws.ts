@@ -13,10 +13,7 @@ export function registerAws(scope: DependencyContainer, aws: AwsConfig): void {
 }
 
 /** The configured role's credentials from Vault's AWS secrets engine, through the scope's session. */
-export function vaultAwsSource(
-  scope: DependencyContainer,
-  aws: AwsConfig,
-): VaultAwsSource {
+export function vaultAwsSource(scope: DependencyContainer, aws: AwsConfig): VaultAwsSource {
   const { vault } = aws.role;
   return new VaultAwsSource(
     scope.resolve(TOKENS.VaultSession),

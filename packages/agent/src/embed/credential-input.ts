@@ -5,16 +5,15 @@ import { fromCallback } from '@guise/core';
  * A function the emulator calls whenever it needs a new credential for `request` (see
  * `fromCallback`). It may return an `Issued` to set the expiry itself.
  */
-export type CredentialCallback<T, R = void> = (request: R) => T | Issued<T> | Promise<T | Issued<T>>;
+export type CredentialCallback<T, R = void> = (
+  request: R,
+) => T | Issued<T> | Promise<T | Issued<T>>;
 
 /**
  * How an emulated dialect is given a credential: a fixed value (re-stamped with a fresh lifetime on
  * every issue), a callback, or any CredentialSource (e.g. a Vault source).
  */
-export type CredentialInput<T, R = void> =
-  | T
-  | CredentialCallback<T, R>
-  | CredentialSource<T, R>;
+export type CredentialInput<T, R = void> = T | CredentialCallback<T, R> | CredentialSource<T, R>;
 
 /** The CredentialSource behind a `CredentialInput`; `id` names it in logs and metrics. */
 export function credentialSourceOf<T, R = void>(
