@@ -26,3 +26,6 @@ export type { AwsEmulation, AwsCredentialCallback } from './embed/aws-emulation.
 export { DEMO_ROLE, seedVault } from './dev/seed-vault.js';
 export type { SeedOptions, SeededAppRole } from './dev/seed-vault.js';
 export { VaultOperator } from './dev/vault-operator.js';
+export type { GcpEmulation } from './embed/gcp-emulation.js';
+export type { AzureEmulation, AzureEmulatedIdentity } from './embed/azure-emulation.js';
+export type { CredentialCallback, CredentialInput } from './embed/credential-input.js';

@@ -132,7 +132,7 @@ describe('a valid config file', () => {
     const example = fileURLToPath(new URL('../examples/config.yaml', import.meta.url));
     const config = await loadConfig(example, { env: {} });
     expect(config.listen).toEqual({ host: '169.254.169.254', port: 80 });
-    expect(config.aws.role).toEqual({
+    expect(config.aws?.role).toEqual({
       name: 'app',
       vault: { mount: 'aws', endpoint: 'sts', role: 'app', ttl: 3600 },
     });
@@ -145,8 +145,8 @@ describe('a valid config file', () => {
     expect(config.credentials).toEqual({ minRemaining: 1200, revokeOnShutdown: false });
     expect(config.vault.addresses).toEqual(['https://vault.example.com:8200']);
     expect(config.vault.auth).toEqual({ token: { file: '/run/vault-agent/token' } });
-    expect(config.aws.tokens).toBe('optional');
-    expect(config.aws.role.vault).toEqual({ mount: 'aws', endpoint: 'sts', role: 'app' });
+    expect(config.aws?.tokens).toBe('optional');
+    expect(config.aws?.role.vault).toEqual({ mount: 'aws', endpoint: 'sts', role: 'app' });
     expect(config.facts).toEqual({});
   });
 

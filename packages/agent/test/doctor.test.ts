@@ -6,6 +6,8 @@ import path from 'node:path';
 import type { FakeVault } from '@guise/testkit';
 import { startFakeSts, startFakeVault } from '@guise/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEMO_AZURE_SYSTEM_ROLE, seedAzure } from '../src/dev/seed-azure.js';
+import { DEMO_GCP_KEY_ACCOUNT, DEMO_GCP_ROLESET, seedGcp } from '../src/dev/seed-gcp.js';
 import { DEMO_ROLE, seedVault } from '../src/dev/seed-vault.js';
 import { VaultOperator } from '../src/dev/vault-operator.js';
 import { runGuise } from './support/guise-process.js';
@@ -25,6 +27,7 @@ describe('guise doctor against the testkit Vault', () => {
   let roleIdFile: string;
   let wrappedSecretIdFile: string;
   let operator: VaultOperator;
+  let gcpEmail: string;
 
   beforeAll(async () => {
     vault = await startFakeVault();
@@ -32,7 +35,14 @@ describe('guise doctor against the testkit Vault', () => {
     stopSts = sts.stop;
     workDir = await mkdtemp(path.join(tmpdir(), 'guise-doctor-'));
     operator = new VaultOperator(vault.url, vault.rootToken);
+    const gcp = await seedGcp(operator, { project: vault.gcp.projectId });
+    gcpEmail = gcp.email;
+    const azure = await seedAzure(operator, {
+      tenantId: vault.azure.tenantId,
+      subscriptionId: vault.azure.subscriptionId,
+    });
     const seeded = await seedVault(operator, {
+      extraPolicies: [gcp.policy, azure.policy],
       accountId: vault.aws.accountId,
       rootKeys: vault.aws.createUserAccessKey('vault-root'),
       stsEndpoint: sts.url,
@@ -88,6 +98,38 @@ describe('guise doctor against the testkit Vault', () => {
     expect(existsSync(secretIdFile)).toBe(true);
     // Nothing was persisted over the agent's kept token.
     expect(existsSync(path.join(workDir, 'vault-token'))).toBe(false);
+  });
+
+  it('checks the GCP and Azure sources’ paths with the capability each request needs', async () => {
+    const secretIdFile = await plainSecretIdFile('secret-id-clouds');
+    const file = await configFile('clouds.yaml', [
+      `listen: 127.0.0.1:${await freePort()}`,
+      'vault:',
+      `  address: ${vault.url}`,
+      `  tokenFile: ${path.join(workDir, 'vault-token')}`,
+      `  auth: { approle: { roleId: { file: ${roleIdFile} }, secretId: { file: ${secretIdFile} } } }`,
+      'gcp:',
+      `  project: { id: ${vault.gcp.projectId}, number: '${vault.gcp.projectNumber}' }`,
+      '  serviceAccount:',
+      `    email: ${gcpEmail}`,
+      `    token: { vault: { roleset: ${DEMO_GCP_ROLESET} } }`,
+      `    identity: { vault: { staticAccount: ${DEMO_GCP_KEY_ACCOUNT} } }`,
+      'azure:',
+      `  tenantId: ${vault.azure.tenantId}`,
+      '  identities:',
+      `    - { name: ${DEMO_AZURE_SYSTEM_ROLE}, systemAssigned: true }`,
+      // No policy grants this role's path: the doctor must say so.
+      '    - { name: unlisted, clientId: 0b7e6f1c-6a43-4f2e-9f0a-2d7c1f3e8a11 }',
+    ]);
+    const { code, stdout } = await runGuise(['doctor', '--config', file]);
+    const lines = stdout.trim().split('\n');
+    expect(lines.filter((line) => / may (not )?(read|update) /.test(line))).toEqual([
+      `✓ may read gcp/roleset/${DEMO_GCP_ROLESET}/token (GCP service account ${gcpEmail})`,
+      `✓ may update gcp/static-account/${DEMO_GCP_KEY_ACCOUNT}/key (GCP service account ${gcpEmail})`,
+      `✓ may read azure/creds/${DEMO_AZURE_SYSTEM_ROLE} (Azure identity ${DEMO_AZURE_SYSTEM_ROLE})`,
+      '✗ may not read azure/creds/unlisted (Azure identity unlisted); granted: deny — fix: add path "azure/creds/unlisted" { capabilities = ["read"] } to the AppRole role\'s policy',
+    ]);
+    expect(code).toBe(1);
   });
 
   it('names what is wrong, with the fix, and exits 1', { timeout: 20_000 }, async () => {

@@ -50,6 +50,7 @@ export type { ServeOptions } from './credentials/credential-broker.js';
 export { CredentialUnavailableError } from './credentials/errors.js';
 
 export type { VaultSession, VaultSessionStatus } from './vault/vault-session.js';
+export type { VaultAccess } from './vault/vault-access.js';
 export type { VaultResponse, VaultAuth, VaultWrapInfo } from './vault/vault-response.js';
 export { VaultRequestError, VaultUnreachableError, VaultLoginError } from './vault/errors.js';
 export { leaseOf, renewLeased, revokeLeased, bindLeaseToToken } from './vault/vault-lease.js';

@@ -1,7 +1,5 @@
 import type { DependencyContainer } from 'tsyringe';
-import type { CredentialSource } from '@guise/core';
 import { TOKENS } from '@guise/core';
-import type { AwsCredentials } from '@guise/provider-aws';
 import { registerAwsImds, VaultAwsSource } from '@guise/provider-aws';
 import type { AwsConfig } from '../config/schema.js';
 
@@ -15,10 +13,7 @@ export function registerAws(scope: DependencyContainer, aws: AwsConfig): void {
 }
 
 /** The configured role's credentials from Vault's AWS secrets engine, through the scope's session. */
-export function vaultAwsSource(
-  scope: DependencyContainer,
-  aws: AwsConfig,
-): CredentialSource<AwsCredentials> {
+export function vaultAwsSource(scope: DependencyContainer, aws: AwsConfig): VaultAwsSource {
   const { vault } = aws.role;
   return new VaultAwsSource(
     scope.resolve(TOKENS.VaultSession),

@@ -7,10 +7,10 @@ import {
   DEFAULT_PROPAGATION_RETRY,
   EntraTokenSource,
   registerAzureImds,
-  VaultAzureSource,
 } from '@guise/provider-azure';
 import type { AzureConfig } from '../config/schema.js';
 import { SIDE_LISTENER } from './side-listener.js';
+import { vaultAzurePrincipals } from './vault-azure-principals.js';
 
 /**
  * Mounts the Azure IMDS dialect, each configured identity served by service principals from
@@ -18,8 +18,6 @@ import { SIDE_LISTENER } from './side-listener.js';
  * listener when configured.
  */
 export async function registerAzure(scope: DependencyContainer, azure: AzureConfig): Promise<void> {
-  const session = scope.resolve(TOKENS.VaultSession);
-  const clock = scope.resolve(TOKENS.Clock);
   const logger = scope.resolve(TOKENS.Logger).child({ component: 'azure' });
   const broker = scope.resolve(CredentialBroker);
   const entra = {
@@ -28,15 +26,12 @@ export async function registerAzure(scope: DependencyContainer, azure: AzureConf
     caPem: azure.caFile ? await readFile(azure.caFile, 'utf8') : undefined,
     propagationRetry: { ...DEFAULT_PROPAGATION_RETRY, windowMs: azure.propagationWindow * 1000 },
   };
-  const identities: ManagedIdentity[] = azure.identities.map(({ vault, ...identity }) => ({
-    ...identity,
-    tokens: new EntraTokenSource(
-      broker,
-      new VaultAzureSource(session, { mount: vault.mount, role: vault.role }, clock),
-      entra,
-      logger,
-    ),
-  }));
+  const identities: ManagedIdentity[] = vaultAzurePrincipals(scope, azure).map(
+    ({ identity, principals }) => ({
+      ...identity,
+      tokens: new EntraTokenSource(broker, principals, entra, logger),
+    }),
+  );
   const appService = azure.appService;
   const secret = appService ? await secretInputFrom(appService.secret).read() : undefined;
   if (appService && !secret)

@@ -14,6 +14,7 @@ import { DEMO_ROLE, seedVault } from './seed-vault.js';
 import { DEMO_GCP_KEY_ACCOUNT, DEMO_GCP_ROLESET, seedGcp } from './seed-gcp.js';
 import { DEMO_AZURE_SYSTEM_ROLE, DEMO_AZURE_USER_ROLE, seedAzure } from './seed-azure.js';
 import { VaultOperator } from './vault-operator.js';
+import { awsMetadataEnv, azureMetadataEnv, gcpMetadataEnv } from '../sdk-env/metadata-env.js';
 
 export interface DevEnvironmentOptions {
   /** Where the agent listens; default 127.0.0.1 on a free port. Loopback or link-local only. */
@@ -63,8 +64,6 @@ export interface DevAzure {
 
 const REGION = 'us-east-1';
 
-/** `http://127.0.0.1:8080` → `127.0.0.1:8080`, as GCE_METADATA_* expect it. */
-const hostPort = (url: string) => new URL(url).host;
 const LOOPBACK = '127.0.0.1';
 
 /**
@@ -188,24 +187,10 @@ export async function startDevEnvironment(
         },
       },
       env: {
-        // botocore adds a missing trailing slash and the JS SDK replaces the path: both accept this.
-        AWS_EC2_METADATA_SERVICE_ENDPOINT: `${agent.url}/`,
-        AWS_REGION: REGION,
-        // AWS CLI v1 (botocore) reads only AWS_DEFAULT_REGION.
-        AWS_DEFAULT_REGION: REGION,
+        ...awsMetadataEnv(agent.url, REGION),
         AWS_ENDPOINT_URL_STS: sts.url,
-        // A profile or shared credentials file would win over IMDS in every SDK's chain.
-        AWS_CONFIG_FILE: '/dev/null',
-        AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
-        // GCP (reference/gcp-metadata.md §2.5): host:port without a scheme, read by gcp-metadata
-        // (IP wins over HOST), Python google-auth (HOST for data, IP for its ping) and gcloud
-        // (ROOT only); mTLS off, as the agent speaks plain HTTP.
-        GCE_METADATA_HOST: hostPort(agent.url),
-        GCE_METADATA_IP: hostPort(agent.url),
-        GCE_METADATA_ROOT: hostPort(agent.url),
-        GCE_METADATA_MTLS_MODE: 'none',
-        // @azure/identity and azure-identity take the IMDS base URL from here (azure-cli does not).
-        AZURE_POD_IDENTITY_AUTHORITY_HOST: agent.url,
+        ...gcpMetadataEnv(agent.url),
+        ...azureMetadataEnv(agent.url),
       },
       stop: once(async () => {
         await agent.stop();

@@ -130,7 +130,7 @@ async function withSession(
             'give the AppRole role a token_ttl and token_max_ttl (renewable service tokens)',
           ),
     );
-    const paths = configuredSecretsPaths(config);
+    const paths = configuredSecretsPaths(config, session);
     const answer = await session.write<Record<string, string[]>>('sys/capabilities-self', {
       paths: paths.map((p) => p.path),
     });

@@ -14,12 +14,20 @@ import { container } from 'tsyringe';
 import { serveMetadata } from '../compose/serve-metadata.js';
 import type { AwsEmulation } from './aws-emulation.js';
 import { awsDialect } from './aws-emulation.js';
+import type { AzureEmulation } from './azure-emulation.js';
+import { azureDialect } from './azure-emulation.js';
+import type { GcpEmulation } from './gcp-emulation.js';
+import { gcpDialect } from './gcp-emulation.js';
 import type { EmulatedDialect } from './emulated-dialect.js';
 
 /** What `startEmulator` serves. Give at least one dialect. */
 export interface EmulatorOptions {
   /** Serve AWS IMDS (v1/v2) with this role. */
   readonly aws?: AwsEmulation;
+  /** Serve the GCE metadata server with this project and service account. */
+  readonly gcp?: GcpEmulation;
+  /** Serve Azure IMDS with these managed identities. */
+  readonly azure?: AzureEmulation;
   /** `HOST:PORT` on loopback or link-local; default `127.0.0.1:0` (a free port). */
   readonly listen?: string;
   /**
@@ -64,8 +72,13 @@ export interface RunningEmulator {
  */
 export async function startEmulator(options: EmulatorOptions): Promise<RunningEmulator> {
   const dialects: EmulatedDialect[] = [];
+  // GCE first: it claims `/` only for `Metadata-Flavor: Google`, AWS claims it always.
+  if (options.gcp) dialects.push(gcpDialect(options.gcp));
+  if (options.azure) dialects.push(azureDialect(options.azure));
   if (options.aws) dialects.push(awsDialect(options.aws));
-  if (dialects.length === 0) throw new Error('startEmulator: give at least one dialect (aws)');
+  if (dialects.length === 0) {
+    throw new Error('startEmulator: give at least one dialect (aws, gcp or azure)');
+  }
   const { host, port } = parseListenAddress(options.listen ?? '127.0.0.1:0');
   if (!isLocalOnlyAddress(host)) {
     throw new Error(`startEmulator: ${host} is neither loopback nor link-local`);

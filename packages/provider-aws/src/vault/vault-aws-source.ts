@@ -3,6 +3,7 @@ import type {
   CredentialSource,
   Issued,
   Logger,
+  VaultAccess,
   VaultResponse,
   VaultSession,
 } from '@guise/core';
@@ -63,6 +64,8 @@ const ROLE_CHAINING_MAX_SECONDS = 3600;
  */
 export class VaultAwsSource implements CredentialSource<AwsCredentials> {
   readonly id: string;
+  /** What `issue` asks Vault for: see `request` for why `sts` is written and `creds` read. */
+  readonly vaultAccess: VaultAccess;
   private readonly path: string;
   /** Set once Vault has refused a longer session because of role chaining; later asks stay under it. */
   private ttlCap?: number;
@@ -76,6 +79,10 @@ export class VaultAwsSource implements CredentialSource<AwsCredentials> {
     const mount = (options.mount ?? 'aws').replace(/^\/+|\/+$/g, '');
     this.path = `${mount}/${options.endpoint}/${options.role}`;
     this.id = `vault-aws:${this.path}`;
+    this.vaultAccess = {
+      path: this.path,
+      capability: options.endpoint === 'sts' ? 'update' : 'read',
+    };
   }
 
   async issue(): Promise<Issued<AwsCredentials>> {
@@ -126,7 +133,7 @@ export class VaultAwsSource implements CredentialSource<AwsCredentials> {
     if (roleSessionName !== undefined) params.role_session_name = roleSessionName;
     const requestedAt = this.clock.now();
     const response =
-      this.options.endpoint === 'sts'
+      this.vaultAccess.capability === 'update'
         ? await this.session.write<VaultAwsData>(this.path, params)
         : await this.session.read<VaultAwsData>(this.path, params);
     return this.toIssued(response, requestedAt);

@@ -6,6 +6,7 @@ import { IdentityTokens } from '../identity/identity-tokens.js';
 import type { AzureImdsOptions } from './azure-imds-options.js';
 import { AZURE_IMDS_OPTIONS } from './azure-imds-options.js';
 import { imdsMiddleware } from './imds-middleware.js';
+import { azureImdsPathClass } from './path-class.js';
 
 /** ARM's resource: what `start()` warms unless told otherwise. */
 const ARM_RESOURCE = 'https://management.azure.com/';
@@ -35,6 +36,10 @@ export class AzureImdsProvider implements MetadataProvider {
 
   middleware(): Middleware {
     return this.handler;
+  }
+
+  pathClass(path: string): string {
+    return azureImdsPathClass(path);
   }
 
   /**

@@ -1,4 +1,4 @@
-import type { Clock, CredentialSource, Issued, VaultSession } from '@guise/core';
+import type { Clock, CredentialSource, Issued, VaultAccess, VaultSession } from '@guise/core';
 import { bindLeaseToToken, leaseOf, renewLeased, revokeLeased } from '@guise/core';
 import type { ServicePrincipal } from './service-principal.js';
 
@@ -23,6 +23,8 @@ interface VaultAzureData {
  */
 export class VaultAzureSource implements CredentialSource<ServicePrincipal> {
   readonly id: string;
+  /** A service principal is read (GET). */
+  readonly vaultAccess: VaultAccess;
   private readonly path: string;
 
   constructor(
@@ -33,6 +35,7 @@ export class VaultAzureSource implements CredentialSource<ServicePrincipal> {
     const mount = (options.mount ?? 'azure').replace(/^\/+|\/+$/g, '');
     this.path = `${mount}/creds/${options.role}`;
     this.id = `vault-azure:${this.path}`;
+    this.vaultAccess = { path: this.path, capability: 'read' };
   }
 
   async issue(): Promise<Issued<ServicePrincipal>> {

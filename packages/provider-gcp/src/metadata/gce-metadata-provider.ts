@@ -9,6 +9,7 @@ import { gceMiddleware } from './gce-router.js';
 import { buildGceTree } from './gce-tree.js';
 import { resolveInstance } from './instance-config.js';
 import { MetadataStore } from './metadata-store.js';
+import { gcePathClass } from './path-class.js';
 import { HangingGets } from './wait-for-change.js';
 
 /** Google's emulator notes "500 max hanging gets" (§1.2). */
@@ -66,6 +67,10 @@ export class GceMetadataProvider implements MetadataProvider {
 
   middleware(): Middleware {
     return this.handler;
+  }
+
+  pathClass(path: string): string {
+    return gcePathClass(path);
   }
 
   /** Sets or (with `undefined`) deletes a custom instance attribute; wakes `wait_for_change`. */

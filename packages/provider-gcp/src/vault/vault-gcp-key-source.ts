@@ -1,4 +1,4 @@
-import type { Clock, CredentialSource, Issued, VaultSession } from '@guise/core';
+import type { Clock, CredentialSource, Issued, VaultAccess, VaultSession } from '@guise/core';
 import { bindLeaseToToken, leaseOf, renewLeased, revokeLeased } from '@guise/core';
 
 /** The parts of a service-account key file (`TYPE_GOOGLE_CREDENTIALS_FILE`) a JWT client needs. */
@@ -42,6 +42,8 @@ interface CredentialsFile {
  */
 export class VaultGcpKeySource implements CredentialSource<ServiceAccountKey> {
   readonly id: string;
+  /** A key is created by a write (POST). */
+  readonly vaultAccess: VaultAccess;
   private readonly path: string;
 
   constructor(
@@ -52,6 +54,7 @@ export class VaultGcpKeySource implements CredentialSource<ServiceAccountKey> {
     const mount = (options.mount ?? 'gcp').replace(/^\/+|\/+$/g, '');
     this.path = `${mount}/${options.kind}/${options.name}/key`;
     this.id = `vault-gcp:${this.path}`;
+    this.vaultAccess = { path: this.path, capability: 'update' };
   }
 
   async issue(): Promise<Issued<ServiceAccountKey>> {

@@ -1,4 +1,4 @@
-import type { Clock, CredentialSource, Issued, VaultSession } from '@guise/core';
+import type { Clock, CredentialSource, Issued, VaultAccess, VaultSession } from '@guise/core';
 import type { GcpAccessToken } from '../gcp-credentials.js';
 
 /** The three kinds of Vault GCP secret that issue access tokens (vault-api.md §4). */
@@ -27,6 +27,8 @@ interface VaultGcpTokenData {
  */
 export class VaultGcpTokenSource implements CredentialSource<GcpAccessToken> {
   readonly id: string;
+  /** A token is read (GET). */
+  readonly vaultAccess: VaultAccess;
   private readonly path: string;
 
   constructor(
@@ -37,6 +39,7 @@ export class VaultGcpTokenSource implements CredentialSource<GcpAccessToken> {
     const mount = (options.mount ?? 'gcp').replace(/^\/+|\/+$/g, '');
     this.path = `${mount}/${options.kind}/${options.name}/token`;
     this.id = `vault-gcp:${this.path}`;
+    this.vaultAccess = { path: this.path, capability: 'read' };
   }
 
   async issue(): Promise<Issued<GcpAccessToken>> {

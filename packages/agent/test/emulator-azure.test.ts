@@ -1,0 +1,90 @@
+import { ManagedIdentityCredential } from '@azure/identity';
+import type { AzureAccessToken } from '@guise/provider-azure';
+import { accessTokenOf } from '@guise/provider-azure';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import type { RunningEmulator } from '../src/index.js';
+import { startEmulator } from '../src/index.js';
+
+// @azure/identity's ManagedIdentityCredential against an emulator's Azure IMDS, sent there by
+// `imds.env()` alone. Variables that would pick another managed-identity flavour are unset.
+const OTHER_FLAVOURS = [
+  'IDENTITY_ENDPOINT',
+  'IDENTITY_HEADER',
+  'MSI_ENDPOINT',
+  'MSI_SECRET',
+  'IMDS_ENDPOINT',
+  'AZURE_CLIENT_ID',
+  'AZURE_FEDERATED_TOKEN_FILE',
+];
+
+// One emulator for the file: with a second emulator (another port) in the same process,
+// ManagedIdentityCredential timed out, so @azure/identity keeps some managed-identity state across
+// credentials.
+const resources: string[] = [];
+let imds: RunningEmulator;
+beforeAll(async () => {
+  imds = await startEmulator({
+    azure: {
+      tenantId: TENANT,
+      identities: [
+        {
+          name: 'system',
+          systemAssigned: true,
+          tokens: (resource) => {
+            resources.push(resource);
+            return entraToken(resource, 'system-client');
+          },
+        },
+        { name: 'user', systemAssigned: false, clientId: 'user-client', tokens: FIXED },
+      ],
+    },
+  });
+  for (const name of OTHER_FLAVOURS) vi.stubEnv(name, undefined);
+  for (const [name, value] of Object.entries(imds.env())) vi.stubEnv(name, value);
+});
+afterAll(async () => {
+  vi.unstubAllEnvs();
+  await imds.stop();
+});
+
+const TENANT = '72f988bf-86f1-41af-91ab-2d7cd011db47';
+const EXPIRES = 4_102_444_800; // 2100-01-01
+const FIXED = entraToken('https://management.azure.com/', 'user-client');
+
+/** An unsigned JWT with the claims Azure IMDS renders (`aud` tells which resource it is for). */
+function entraToken(resource: string, clientId: string): AzureAccessToken {
+  const part = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
+  const claims = {
+    aud: resource,
+    tid: TENANT,
+    oid: `oid-${clientId}`,
+    appid: clientId,
+    nbf: 1_700_000_000,
+    exp: EXPIRES,
+  };
+  return accessTokenOf(`${part({ alg: 'RS256' })}.${part(claims)}.c2ln`);
+}
+
+describe('startEmulator with azure', () => {
+  it('gives ManagedIdentityCredential the token the callback produced for each resource', async () => {
+    expect(imds.env()).toEqual({ AZURE_POD_IDENTITY_AUTHORITY_HOST: imds.url });
+    const credential = new ManagedIdentityCredential();
+    const vault = await credential.getToken('https://vault.azure.net/.default');
+    expect(vault.token).toBe(entraToken('https://vault.azure.net', 'system-client').accessToken);
+    expect(vault.expiresOnTimestamp).toBe(EXPIRES * 1000);
+    const storage = await credential.getToken('https://storage.azure.com/.default');
+    expect(storage.token).toBe(
+      entraToken('https://storage.azure.com', 'system-client').accessToken,
+    );
+    expect(resources).toEqual(
+      expect.arrayContaining(['https://vault.azure.net', 'https://storage.azure.com']),
+    );
+  });
+
+  it('serves the fixed token of a user-assigned identity picked by client id', async () => {
+    const token = await new ManagedIdentityCredential({ clientId: 'user-client' }).getToken(
+      'https://management.azure.com/.default',
+    );
+    expect(token.token).toBe(FIXED.accessToken);
+  });
+});
