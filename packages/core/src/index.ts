@@ -27,6 +27,8 @@
 import 'reflect-metadata';
 
 export { TOKENS } from './tokens.js';
+export { registerCoreServices } from './register-core-services.js';
+export type { CoreServices } from './register-core-services.js';
 
 export type { Clock } from './clock/clock.js';
 export { systemClock } from './clock/clock.js';

@@ -18,6 +18,7 @@ import {
   createMetadataApp,
   listen,
   silentLogger,
+  registerCoreServices,
 } from '@guise/core';
 import type {
   AwsCredentials,
@@ -92,11 +93,12 @@ export interface HarnessOptions {
 export async function startImds(options: HarnessOptions): Promise<Harness> {
   const clock = options.clock ?? new ManualClock();
   const container = rootContainer.createChildContainer();
-  container.register(TOKENS.Clock, { useValue: clock });
-  container.register(TOKENS.FreshnessPolicy, { useValue: DEFAULT_FRESHNESS });
-  container.register(TOKENS.Logger, { useValue: options.logger ?? silentLogger });
-  container.register(TOKENS.InstanceFacts, { useValue: options.facts ?? FACTS });
-  container.registerSingleton(CredentialBroker);
+  registerCoreServices(container, {
+    clock,
+    logger: options.logger ?? silentLogger,
+    freshness: DEFAULT_FRESHNESS,
+    facts: options.facts ?? FACTS,
+  });
   const imdsOptions: AwsImdsOptions = {
     tokens: options.tokens,
     role: { name: ROLE, source: options.source ?? countingSource(clock) },

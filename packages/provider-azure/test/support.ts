@@ -10,6 +10,7 @@ import {
   createMetadataApp,
   listen,
   silentLogger,
+  registerCoreServices,
 } from '@guise/core';
 import type { FakeAzure, FakeVault } from '@guise/testkit';
 import { FakeAzureTenant, provisionAppRole, startFakeAzure, startFakeVault } from '@guise/testkit';
@@ -101,11 +102,12 @@ export async function startAzure(options: HarnessOptions = {}): Promise<AzureHar
   await session.start();
 
   const scope = rootContainer.createChildContainer();
-  scope.register(TOKENS.Clock, { useValue: clock });
-  scope.register(TOKENS.FreshnessPolicy, { useValue: DEFAULT_FRESHNESS });
-  scope.register(TOKENS.Logger, { useValue: silentLogger });
-  scope.register(TOKENS.InstanceFacts, { useValue: FACTS });
-  scope.registerSingleton(CredentialBroker);
+  registerCoreServices(scope, {
+    clock,
+    logger: silentLogger,
+    freshness: DEFAULT_FRESHNESS,
+    facts: FACTS,
+  });
   const broker = scope.resolve(CredentialBroker);
   const entra = {
     tenantId: tenant.tenantId,

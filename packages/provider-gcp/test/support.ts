@@ -10,6 +10,7 @@ import {
   listen,
   silentLogger,
   systemClock,
+  registerCoreServices,
 } from '@guise/core';
 import type { FakeGoogleApis, FakeVault } from '@guise/testkit';
 import { startFakeGoogleApis, startFakeVault } from '@guise/testkit';
@@ -124,11 +125,12 @@ export async function startGceStack(
   await session.start();
 
   const container = rootContainer.createChildContainer();
-  container.register(TOKENS.Clock, { useValue: clock });
-  container.register(TOKENS.FreshnessPolicy, { useValue: DEFAULT_FRESHNESS });
-  container.register(TOKENS.Logger, { useValue: silentLogger });
-  container.register(TOKENS.InstanceFacts, { useValue: FACTS });
-  container.registerSingleton(CredentialBroker);
+  registerCoreServices(container, {
+    clock,
+    logger: silentLogger,
+    freshness: DEFAULT_FRESHNESS,
+    facts: FACTS,
+  });
   const broker = container.resolve(CredentialBroker);
   const keys = new VaultGcpKeySource(session, { kind: 'static-account', name: 'app-key' }, clock);
   const gceOptions: GceMetadataOptions = {

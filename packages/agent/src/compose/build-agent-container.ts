@@ -1,7 +1,6 @@
 import type { Clock, FreshnessPolicy, Logger } from '@guise/core';
 import {
   collectFacts,
-  CredentialBroker,
   DEFAULT_FRESHNESS,
   GuestInfoFactSource,
   GuestInfoReader,
@@ -10,6 +9,7 @@ import {
   staticFacts,
   systemClock,
   TOKENS,
+  registerCoreServices,
 } from '@guise/core';
 import type { DependencyContainer } from 'tsyringe';
 import { container, Lifecycle } from 'tsyringe';
@@ -39,11 +39,6 @@ export async function buildAgentContainer(
   overrides: AgentOverrides,
 ): Promise<DependencyContainer> {
   const scope = container.createChildContainer();
-  scope.register(TOKENS.Clock, { useValue: overrides.clock ?? systemClock });
-  scope.register(TOKENS.Logger, {
-    useValue: overrides.logger ?? agentLogger(config.log),
-  });
-  scope.register(TOKENS.FreshnessPolicy, { useValue: freshnessPolicy(config.credentials) });
   scope.register(TOKENS.VaultSessionConfig, {
     useValue: toVaultSessionConfig(await resolveVaultAddresses(config.vault)),
   });
@@ -64,11 +59,13 @@ export async function buildAgentContainer(
     });
   }
   scope.register(TOKENS.FactSource, { useValue: staticFacts('config', configuredFacts) });
-  scope.register(TOKENS.InstanceFacts, {
-    useValue: await collectFacts(scope.resolveAll(TOKENS.FactSource)),
+  registerCoreServices(scope, {
+    clock: overrides.clock ?? systemClock,
+    logger: overrides.logger ?? agentLogger(config.log),
+    freshness: freshnessPolicy(config.credentials),
+    facts: await collectFacts(scope.resolveAll(TOKENS.FactSource)),
   });
 
-  scope.registerSingleton(CredentialBroker);
   // GCE first: it claims `/` only for `Metadata-Flavor: Google`, AWS claims it always.
   if (config.gcp) registerGcp(scope, config.gcp);
   if (config.aws) registerAws(scope, config.aws);

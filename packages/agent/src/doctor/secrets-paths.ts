@@ -1,10 +1,10 @@
 import type { VaultAccess, VaultSession } from '@guise/core';
 import {
-  CredentialBroker,
   DEFAULT_FRESHNESS,
   silentLogger,
   systemClock,
   TOKENS,
+  registerCoreServices,
 } from '@guise/core';
 import type { DependencyContainer } from 'tsyringe';
 import { container } from 'tsyringe';
@@ -53,9 +53,10 @@ export function configuredSecretsPaths(config: AgentConfig, session: VaultSessio
 function sourceScope(session: VaultSession): DependencyContainer {
   const scope = container.createChildContainer();
   scope.register(TOKENS.VaultSession, { useValue: session });
-  scope.register(TOKENS.Clock, { useValue: systemClock });
-  scope.register(TOKENS.Logger, { useValue: silentLogger });
-  scope.register(TOKENS.FreshnessPolicy, { useValue: DEFAULT_FRESHNESS });
-  scope.registerSingleton(CredentialBroker);
+  registerCoreServices(scope, {
+    clock: systemClock,
+    logger: silentLogger,
+    freshness: DEFAULT_FRESHNESS,
+  });
   return scope;
 }

@@ -1,14 +1,13 @@
 import type { Clock, FreshnessPolicy, Logger, PartialFacts } from '@guise/core';
 import {
   collectFacts,
-  CredentialBroker,
   DEFAULT_FRESHNESS,
   isLocalOnlyAddress,
   parseListenAddress,
   silentLogger,
   staticFacts,
   systemClock,
-  TOKENS,
+  registerCoreServices,
 } from '@guise/core';
 import { container } from 'tsyringe';
 import { serveMetadata } from '../compose/serve-metadata.js';
@@ -87,15 +86,12 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
   // The emulator is a composition root of its own: one child container per emulator, so that
   // several run side by side in one test process.
   const scope = container.createChildContainer();
-  scope.register(TOKENS.Clock, { useValue: options.clock ?? systemClock });
-  scope.register(TOKENS.Logger, { useValue: options.logger ?? silentLogger });
-  scope.register(TOKENS.FreshnessPolicy, {
-    useValue: { ...DEFAULT_FRESHNESS, ...options.freshness },
+  registerCoreServices(scope, {
+    clock: options.clock ?? systemClock,
+    logger: options.logger ?? silentLogger,
+    freshness: { ...DEFAULT_FRESHNESS, ...options.freshness },
+    facts: await collectFacts([staticFacts('emulator', options.facts ?? {})]),
   });
-  scope.register(TOKENS.InstanceFacts, {
-    useValue: await collectFacts([staticFacts('emulator', options.facts ?? {})]),
-  });
-  scope.registerSingleton(CredentialBroker);
   for (const dialect of dialects) dialect.register(scope);
 
   const served = await serveMetadata(scope, host, port);
