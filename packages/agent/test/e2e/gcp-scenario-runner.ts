@@ -1,11 +1,12 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import type { GcpClientRun } from './gcp-clients.js';
-import { runInPrivateNetns, type NetnsSupport } from './netns.js';
-import { clientResult, type ClientResult } from './scenario-runner.js';
+import type { NetnsSupport } from './netns.js';
+import {
+  clientResult,
+  devStopped,
+  runScenarioScript,
+  type ClientResult,
+} from './scenario-runner.js';
 
 /** What scenario-gcp.mjs does: which `guise dev` command, with which clients. */
 export interface GcpScenarioPlan {
@@ -41,14 +42,7 @@ const record = z.discriminatedUnion('type', [
   z.object({ type: z.literal('dev'), info: devInfo }),
   z.object({ type: z.literal('gce'), facts: gceFacts }),
   clientResult.extend({ type: z.literal('client') }),
-  z.object({
-    type: z.literal('dev-stopped'),
-    code: z.number().nullable(),
-    signal: z.string().nullable(),
-    forced: z.boolean(),
-    stopMs: z.number(),
-    stderr: z.string(),
-  }),
+  devStopped,
 ]);
 type GcpRecord = z.infer<typeof record>;
 
@@ -59,31 +53,20 @@ export interface GcpOutcome {
   client(id: string): ClientResult;
 }
 
-const SCENARIO = fileURLToPath(new URL('scenario-gcp.mjs', import.meta.url));
-
-/**
- * Runs scenario-gcp.mjs in private network, PID and mount namespaces and returns its records.
- * The clients' HOME is made and removed here, outside, so that it goes even when the namespace
- * is killed.
- */
+/** Runs scenario-gcp.mjs in private network, PID and mount namespaces and returns its records. */
 export async function runGcpScenario(
   support: NetnsSupport,
   plan: GcpScenarioPlan,
   timeoutMs: number,
 ): Promise<GcpOutcome> {
-  if (!support.available) throw new Error(`no private network namespace: ${support.reason}`);
-  const home = await mkdtemp(join(tmpdir(), 'guise-e2e-gcp-home-'));
-  const env = { ...process.env, GUISE_E2E_PLAN: JSON.stringify({ ...plan, home }) };
-  const run = await runInPrivateNetns(support, [process.execPath, SCENARIO], env, timeoutMs, {
-    privateMounts: true,
-  }).finally(() => rm(home, { recursive: true, force: true }));
-  if (run.code !== 0) {
-    throw new Error(`scenario failed (${run.code ?? run.signal}):\n${run.stderr}\n${run.stdout}`);
-  }
-  const records = run.stdout
-    .split('\n')
-    .filter(Boolean)
-    .map((line) => record.parse(JSON.parse(line)));
+  const records = await runScenarioScript(
+    support,
+    new URL('scenario-gcp.mjs', import.meta.url),
+    plan,
+    record,
+    timeoutMs,
+    { privateMounts: true },
+  );
   const only = <T extends GcpRecord['type']>(type: T) => {
     const found = records.find((r): r is Extract<GcpRecord, { type: T }> => r.type === type);
     if (!found) throw new Error(`scenario printed no "${type}" record`);

@@ -68,19 +68,21 @@ export const clientResult = z.object({
 });
 export type ClientResult = z.infer<typeof clientResult>;
 
+/** How `guise dev` ended, as every scenario script prints it (also used by the GCP scenario). */
+export const devStopped = z.object({
+  type: z.literal('dev-stopped'),
+  code: z.number().nullable(),
+  signal: z.string().nullable(),
+  forced: z.boolean(),
+  stopMs: z.number(),
+  stderr: z.string(),
+});
+
 const record = z.discriminatedUnion('type', [
   z.object({ type: z.literal('dev'), mode: z.string(), info: devInfo }),
   z.object({ type: z.literal('imds'), mode: z.string(), facts: imdsFacts }),
   clientResult.extend({ type: z.literal('client'), mode: z.string() }),
-  z.object({
-    type: z.literal('dev-stopped'),
-    mode: z.string(),
-    code: z.number().nullable(),
-    signal: z.string().nullable(),
-    forced: z.boolean(),
-    stopMs: z.number(),
-    stderr: z.string(),
-  }),
+  devStopped.extend({ mode: z.string() }),
 ]);
 type ScenarioRecord = z.infer<typeof record>;
 
@@ -92,33 +94,51 @@ export interface ModeOutcome {
   client(id: string): ClientResult;
 }
 
-const SCENARIO = fileURLToPath(new URL('scenario.mjs', import.meta.url));
-
 /**
- * Runs scenario.mjs in a private namespace and returns its records, grouped by mode. The clients'
- * HOME is made and removed here, outside, so that it goes even when the namespace is killed.
+ * Runs a scenario script (plain node, inside private namespaces) with `plan` and a fresh HOME for
+ * its clients, and parses every line it prints with `schema`. HOME is made and removed here,
+ * outside, so that it goes even when the namespace is killed.
  */
-export async function runScenario(
+export async function runScenarioScript<Record>(
   support: NetnsSupport,
-  plan: ScenarioPlan,
+  script: URL,
+  plan: object,
+  schema: z.ZodType<Record>,
   timeoutMs: number,
-): Promise<Map<string, ModeOutcome>> {
+  options: { privateMounts?: boolean } = {},
+): Promise<Record[]> {
   if (!support.available) throw new Error(`no private network namespace: ${support.reason}`);
   const home = await mkdtemp(join(tmpdir(), 'guise-e2e-home-'));
   const env = { ...process.env, GUISE_E2E_PLAN: JSON.stringify({ ...plan, home }) };
   const run = await runInPrivateNetns(
     support,
-    [process.execPath, SCENARIO],
+    [process.execPath, fileURLToPath(script)],
     env,
     timeoutMs,
+    options,
   ).finally(() => rm(home, { recursive: true, force: true }));
   if (run.code !== 0) {
     throw new Error(`scenario failed (${run.code ?? run.signal}):\n${run.stderr}\n${run.stdout}`);
   }
-  const records = run.stdout
+  return run.stdout
     .split('\n')
     .filter(Boolean)
-    .map((line) => record.parse(JSON.parse(line)));
+    .map((line) => schema.parse(JSON.parse(line)));
+}
+
+/** Runs scenario.mjs in a private namespace and returns its records, grouped by mode. */
+export async function runScenario(
+  support: NetnsSupport,
+  plan: ScenarioPlan,
+  timeoutMs: number,
+): Promise<Map<string, ModeOutcome>> {
+  const records = await runScenarioScript(
+    support,
+    new URL('scenario.mjs', import.meta.url),
+    plan,
+    record,
+    timeoutMs,
+  );
   return new Map(plan.modes.map(({ name }) => [name, outcomeOf(name, records)]));
 }
 
