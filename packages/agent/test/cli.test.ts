@@ -88,7 +88,7 @@ describe('bad usage exits 2', () => {
   it('a missing config file', async () => {
     const { code, stderr } = await runGuise(['agent', '--config', path.join(dir, 'nope.yaml')]);
     expect(code).toBe(2);
-    expect(stderr).toContain('nope.yaml: cannot read: ENOENT');
+    expect(stderr).toContain('nope.yaml: cannot read: no such file (ENOENT)');
   });
 
   it('--listen on a routable address', async () => {

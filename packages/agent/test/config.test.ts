@@ -360,7 +360,7 @@ describe('mistakes name the key and say what was expected', () => {
   it('a missing file, an empty file, a top level that is not a mapping', async () => {
     const missing = path.join(dir, 'absent.yaml');
     await expect(loadConfig(missing, { env: {} })).rejects.toThrow(
-      `${missing}: cannot read: ENOENT`,
+      `${missing}: cannot read: no such file (ENOENT)`,
     );
     const empty = await write('empty.yaml', '');
     await expect(loadConfig(empty, { env: {} })).rejects.toThrow(`${empty}: vault: required`);

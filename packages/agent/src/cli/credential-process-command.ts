@@ -1,7 +1,12 @@
 import type { Issued, Logger } from '@guise/core';
 import { JsonLogger, TOKENS } from '@guise/core';
 import type { AwsCredentials } from '@guise/provider-aws';
-import { credentialProcessJson, DEFAULT_IMDS_URL, fetchImdsCredentials } from '@guise/provider-aws';
+import {
+  credentialProcessJson,
+  DEFAULT_IMDS_URL,
+  fetchImdsCredentials,
+  ImdsCredentialsError,
+} from '@guise/provider-aws';
 import { buildAgentContainer } from '../compose/build-agent-container.js';
 import { vaultAwsSource } from '../compose/register-aws.js';
 import { ConfigError } from '../config/config-error.js';
@@ -31,10 +36,21 @@ export async function runCredentialProcessCommand(
   const logger = new JsonLogger({ level: 'warn' });
   const issued =
     options.config === undefined
-      ? await fetchImdsCredentials(options.from ?? DEFAULT_IMDS_URL, options.role)
+      ? await fromAgent(options.from ?? DEFAULT_IMDS_URL, options.role)
       : await issueFromVault(options.config, options.role, logger);
   process.stdout.write(`${credentialProcessJson(issued)}\n`);
   return EXIT.ok;
+}
+
+/** One credential from a running agent; an unreachable one is named with the cause. */
+async function fromAgent(url: string, role: string): Promise<Issued<AwsCredentials>> {
+  try {
+    return await fetchImdsCredentials(url, role);
+  } catch (error) {
+    if (!(error instanceof TypeError)) throw error;
+    const cause = error.cause instanceof Error ? error.cause.message : error.message;
+    throw new ImdsCredentialsError(`cannot reach ${url}: ${cause} (is the agent running there?)`);
+  }
 }
 
 /** One credential straight from Vault, with the agent's own config, session and source. */

@@ -22,8 +22,8 @@ const LISTEN_HELP = 'address to serve metadata on (HOST:PORT, [IPV6]:PORT or POR
 export function buildProgram(run: (action: () => Promise<ExitCode>) => Promise<void>): Command {
   const program = new Command('guise')
     .description(
-      'Serve a cloud instance metadata endpoint (AWS IMDS) on a machine outside the cloud,\n' +
-        'with short-lived credentials from HashiCorp Vault.',
+      'Serve cloud instance metadata endpoints (AWS IMDS, GCE metadata, Azure IMDS) on a ' +
+        'machine outside the clouds, with short-lived credentials from HashiCorp Vault.',
     )
     .version(VERSION)
     .exitOverride()
@@ -33,7 +33,7 @@ export function buildProgram(run: (action: () => Promise<ExitCode>) => Promise<v
       `
 Examples:
   $ guise agent --config /etc/guise/config.yaml     run the agent (usually under systemd)
-  $ guise dev                                       try it locally: fake Vault + STS, agent on 127.0.0.1
+  $ guise dev                                       try it locally: in-memory Vault, fake clouds, agent on 127.0.0.1
   $ guise dev --json                                the same, printing the endpoints as one JSON line
   $ guise doctor --config /etc/guise/config.yaml    check Vault, login, permissions, clock, listener
   $ sudo guise net setup                            put 169.254.169.254 on the loopback interface
@@ -65,7 +65,8 @@ Stops on SIGINT/SIGTERM. Logs are JSON lines on stderr.`,
   program
     .command('dev')
     .description(
-      'run a local demo: in-memory Vault and STS, seeded as an operator would, and the agent',
+      'run a local demo: an in-memory Vault seeded as an operator would, fakes of the AWS, Google ' +
+        'and Azure token services, and the agent',
     )
     .option('--listen <host:port>', `${LISTEN_HELP}; default 127.0.0.1 on a free port`)
     .addOption(

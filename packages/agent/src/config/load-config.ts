@@ -19,6 +19,13 @@ export interface LoadConfigOptions {
  * Reads a YAML config file, applies environment and command-line overrides and validates the
  * result. Throws ConfigError listing every problem, each naming the file (or variable) and key.
  */
+/** What the common errors of reading the file mean, for the message. */
+const READ_ERRORS: Readonly<Record<string, string>> = {
+  ENOENT: 'no such file',
+  EACCES: 'permission denied',
+  EISDIR: 'is a directory',
+};
+
 export async function loadConfig(
   file: string,
   options: LoadConfigOptions = {},
@@ -27,9 +34,9 @@ export async function loadConfig(
   try {
     text = await readFile(file, 'utf8');
   } catch (error) {
-    throw new ConfigError([
-      `${file}: cannot read: ${(error as NodeJS.ErrnoException).code ?? String(error)}`,
-    ]);
+    const code = (error as NodeJS.ErrnoException).code;
+    const reason = code === undefined ? String(error) : `${READ_ERRORS[code] ?? code} (${code})`;
+    throw new ConfigError([`${file}: cannot read: ${reason}`]);
   }
   const document = parseDocument(text);
   if (document.errors.length > 0) {

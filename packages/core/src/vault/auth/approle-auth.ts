@@ -66,7 +66,9 @@ export class AppRoleAuth implements AuthMethod {
   async login(client: VaultClient): Promise<VaultAuth> {
     const roleId = await this.roleId.read();
     if (roleId === undefined) {
-      throw new VaultLoginError(`approle: no role_id in ${this.roleId.description}`);
+      throw new VaultLoginError(
+        `approle: no role_id in ${this.roleId.description} (missing or empty)`,
+      );
     }
     const secretId =
       this.secretId === undefined ? undefined : await this.currentSecretId(client, this.secretId);
@@ -87,7 +89,7 @@ export class AppRoleAuth implements AuthMethod {
     const value = await input.read();
     if (value === undefined || value === this.remembered?.input) {
       if (this.remembered) return this.remembered.secretId;
-      throw new VaultLoginError(`approle: no secret_id in ${input.description}`);
+      throw new VaultLoginError(`approle: no secret_id in ${input.description} (missing or empty)`);
     }
     const wrapped = isWrappedSecretId(value, this.config.wrapped);
     const secretId = wrapped ? await this.unwrap(client, value, input.description) : value;
