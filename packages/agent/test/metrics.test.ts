@@ -1,15 +1,13 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import net from 'node:net';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { JsonLogger, silentLogger } from '@guise/core';
-import type { FakeVault } from '@guise/testkit';
-import { startFakeSts, startFakeVault } from '@guise/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startAgent } from '../src/compose/start-agent.js';
 import { parseConfig } from '../src/config/load-config.js';
-import { DEMO_ROLE, seedVault } from '../src/dev/seed-vault.js';
-import { VaultOperator } from '../src/dev/vault-operator.js';
+import { DEMO_ROLE } from '../src/dev/seed-vault.js';
+import type { SeededVault } from './support/seeded-agent.js';
+import { startSeededVault } from './support/seeded-agent.js';
 import { resolveLogFormat } from '../src/observe/agent-logger.js';
 import { runGuise } from './support/guise-process.js';
 
@@ -32,28 +30,12 @@ function readyConfig(url: string, metricsUrl: string): string {
 }
 
 describe('metrics, /healthz, /readyz and guise ready', () => {
-  let vault: FakeVault;
-  let stopSts: () => Promise<void>;
-  let workDir: string;
-  let files: { roleIdFile: string; secretIdFile: string };
+  let seeded: SeededVault;
 
   beforeAll(async () => {
-    vault = await startFakeVault();
-    const sts = await startFakeSts({ account: vault.aws });
-    stopSts = sts.stop;
-    workDir = await mkdtemp(path.join(tmpdir(), 'guise-metrics-'));
-    files = await seedVault(new VaultOperator(vault.url, vault.rootToken), {
-      accountId: vault.aws.accountId,
-      rootKeys: vault.aws.createUserAccessKey('vault-root'),
-      stsEndpoint: sts.url,
-      region: 'us-east-1',
-      workDir,
-    });
+    seeded = await startSeededVault();
   });
-  afterAll(async () => {
-    await Promise.all([stopSts?.(), vault?.stop()]);
-    await rm(workDir, { recursive: true, force: true });
-  });
+  afterAll(() => seeded?.stop());
 
   it('counts requests and credential events, shows time to expiry, and is ready', async () => {
     const agent = await startAgent(
@@ -61,12 +43,12 @@ describe('metrics, /healthz, /readyz and guise ready', () => {
         listen: '127.0.0.1:0',
         metrics: { listen: '127.0.0.1:0' },
         vault: {
-          address: vault.url,
+          address: seeded.vault.url,
           auth: {
             approle: {
               role: DEMO_ROLE,
-              roleId: { file: files.roleIdFile },
-              secretId: { file: files.secretIdFile },
+              roleId: { file: seeded.files.roleIdFile },
+              secretId: { file: seeded.files.secretIdFile },
             },
           },
         },
@@ -115,7 +97,7 @@ describe('metrics, /healthz, /readyz and guise ready', () => {
       expect(await ready.text()).toBe(`ready: ${source}\n`);
 
       // What systemd's ExecStartPost= runs: done at once, since a credential is in hand.
-      const configFile = path.join(workDir, 'ready.yaml');
+      const configFile = path.join(seeded.workDir, 'ready.yaml');
       await writeFile(configFile, readyConfig(agent.url, metricsUrl));
       const waited = await runGuise(['ready', '--config', configFile, '--timeout', '5']);
       expect(waited).toMatchObject({ code: 0, stdout: `ready (${metricsUrl}/readyz)\n` });
@@ -149,7 +131,7 @@ describe('metrics, /healthz, /readyz and guise ready', () => {
       const text = await (await fetch(`${agent.metricsUrl}/metrics`)).text();
       expect(sample(text, 'guise_vault_session_ready')).toBe(0);
 
-      const configFile = path.join(workDir, 'not-ready.yaml');
+      const configFile = path.join(seeded.workDir, 'not-ready.yaml');
       await writeFile(configFile, readyConfig(agent.url, agent.metricsUrl ?? ''));
       const waited = await runGuise(['ready', '--config', configFile, '--timeout', '1']);
       expect(waited.code).toBe(1);

@@ -1,17 +1,15 @@
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import net from 'node:net';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { JsonLogger, silentLogger } from '@guise/core';
-import type { FakeVault } from '@guise/testkit';
-import { startFakeSts, startFakeVault } from '@guise/testkit';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningAgent } from '../src/compose/start-agent.js';
 import { startAgent } from '../src/compose/start-agent.js';
 import type { AgentConfigInput } from '../src/config/schema.js';
 import { parseConfig } from '../src/config/load-config.js';
-import { DEMO_ROLE, seedVault } from '../src/dev/seed-vault.js';
-import { VaultOperator } from '../src/dev/vault-operator.js';
+import { DEMO_ROLE } from '../src/dev/seed-vault.js';
+import type { SeededVault } from './support/seeded-agent.js';
+import { startSeededVault } from './support/seeded-agent.js';
 
 const SECRET_ID = 'secret-id-that-must-never-be-logged';
 
@@ -101,28 +99,12 @@ describe('startAgent', () => {
 });
 
 describe('startAgent against a Vault seeded as an operator would', () => {
-  let vault: FakeVault;
-  let stopSts: () => Promise<void>;
-  let workDir: string;
-  let files: { roleIdFile: string; secretIdFile: string };
+  let seeded: SeededVault;
 
   beforeAll(async () => {
-    vault = await startFakeVault();
-    const sts = await startFakeSts({ account: vault.aws });
-    stopSts = sts.stop;
-    workDir = await mkdtemp(path.join(tmpdir(), 'guise-agent-'));
-    files = await seedVault(new VaultOperator(vault.url, vault.rootToken), {
-      accountId: vault.aws.accountId,
-      rootKeys: vault.aws.createUserAccessKey('vault-root'),
-      stsEndpoint: sts.url,
-      region: 'us-east-1',
-      workDir,
-    });
+    seeded = await startSeededVault();
   });
-  afterAll(async () => {
-    await Promise.all([stopSts?.(), vault?.stop()]);
-    await rm(workDir, { recursive: true, force: true });
-  });
+  afterAll(() => seeded?.stop());
 
   async function credentialsFrom(vaultSection: AgentConfigInput['vault']) {
     const config = parseConfig({
@@ -140,13 +122,13 @@ describe('startAgent against a Vault seeded as an operator would', () => {
   }
 
   it('reads role_id and a wrapped secret_id from VAULT_ROLE_ID / VAULT_SECRET_ID when configured as env', async () => {
-    const roleId = (await readFile(files.roleIdFile, 'utf8')).trim();
-    const wrappedSecretId = (await readFile(files.secretIdFile, 'utf8')).trim();
+    const roleId = (await readFile(seeded.files.roleIdFile, 'utf8')).trim();
+    const wrappedSecretId = (await readFile(seeded.files.secretIdFile, 'utf8')).trim();
     process.env.VAULT_ROLE_ID = roleId;
     process.env.VAULT_SECRET_ID = wrappedSecretId;
     try {
       const { status, body } = await credentialsFrom({
-        address: vault.url,
+        address: seeded.vault.url,
         auth: {
           approle: {
             role: DEMO_ROLE,
@@ -164,10 +146,10 @@ describe('startAgent against a Vault seeded as an operator would', () => {
   });
 
   it('uses a token someone else keeps in a file (a Vault Agent sink)', async () => {
-    const sink = path.join(workDir, 'sink-token');
-    await writeFile(sink, `${vault.rootToken}\n`, { mode: 0o600 });
+    const sink = path.join(seeded.workDir, 'sink-token');
+    await writeFile(sink, `${seeded.vault.rootToken}\n`, { mode: 0o600 });
     const { status, body } = await credentialsFrom({
-      address: vault.url,
+      address: seeded.vault.url,
       auth: { token: { file: sink } },
     });
     expect(status).toBe(200);

@@ -18,6 +18,9 @@ export interface SeededVault {
   readonly secretId: string;
   /** The IAM roles the AppRole may have credentials of (`guise-demo` plus `roles`). */
   readonly roles: readonly string[];
+  /** A scratch folder removed by `stop()`, holding the role-id file and a wrapped secret-id file. */
+  readonly workDir: string;
+  readonly files: { readonly roleIdFile: string; readonly secretIdFile: string };
   stop(): Promise<void>;
 }
 
@@ -71,6 +74,8 @@ export async function startSeededVault(
     roleId: roleId?.data?.role_id ?? '',
     secretId: secret?.data?.secret_id ?? '',
     roles: [DEMO_ROLE, ...extraRoles],
+    workDir,
+    files: { roleIdFile: seeded.roleIdFile, secretIdFile: seeded.secretIdFile },
     stop: async () => {
       await Promise.all([sts.stop(), vault.stop()]);
       await rm(workDir, { recursive: true, force: true });
