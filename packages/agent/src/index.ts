@@ -22,7 +22,11 @@ export type { DevEnvironment, DevEnvironmentOptions } from './dev/start-dev-envi
 export { startEmulator } from './embed/start-emulator.js';
 export type { EmulatorOptions, RunningEmulator } from './embed/start-emulator.js';
 export type { AwsEmulation, AwsCredentialCallback } from './embed/aws-emulation.js';
-// The dev seeding, for benchmarks and tests that stand up the same Vault as `guise dev`.
+// The dev backends and seeding, for benchmarks and tests that stand up the same Vault as `guise dev`.
+export { startDevBackends } from './dev/dev-backends.js';
+export type { DevBackends, DevBackendsOptions } from './dev/dev-backends.js';
+export { devCloudSections } from './dev/dev-cloud-sections.js';
+export type { DevCloudOptions } from './dev/dev-cloud-sections.js';
 export { DEMO_ROLE, seedVault } from './dev/seed-vault.js';
 export type { SeedOptions, SeededAppRole } from './dev/seed-vault.js';
 export { VaultOperator } from './dev/vault-operator.js';

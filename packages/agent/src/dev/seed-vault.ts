@@ -20,6 +20,8 @@ export interface SeedOptions {
 /** What the agent needs to log in as the demo machine. */
 export interface SeededAppRole {
   readonly roleName: string;
+  /** The AppRole role's token policies (a caller adding roles writes them back with its own). */
+  readonly policies: readonly string[];
   readonly roleIdFile: string;
   readonly secretIdFile: string;
 }
@@ -56,8 +58,9 @@ export async function seedVault(
 
   await vault.write('sys/auth/approle', { type: 'approle' });
   // A short token TTL so that a dev session shows token renewal in the logs within the hour.
+  const policies = [DEMO_ROLE, ...(options.extraPolicies ?? [])];
   await vault.write(`auth/approle/role/${DEMO_ROLE}`, {
-    token_policies: [DEMO_ROLE, ...(options.extraPolicies ?? [])],
+    token_policies: policies,
     token_ttl: '1h',
   });
   const roleId = (await vault.read<{ role_id: string }>(`auth/approle/role/${DEMO_ROLE}/role-id`))
@@ -71,5 +74,5 @@ export async function seedVault(
   const secretIdFile = path.join(options.workDir, 'secret-id');
   await writeFile(roleIdFile, `${roleId}\n`, { mode: 0o600 });
   await writeFile(secretIdFile, `${wrapped}\n`, { mode: 0o600 });
-  return { roleName: DEMO_ROLE, roleIdFile, secretIdFile };
+  return { roleName: DEMO_ROLE, policies, roleIdFile, secretIdFile };
 }

@@ -1,6 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Logger } from '@guise/core';
 import { JsonLogger } from '@guise/core';
@@ -10,10 +8,9 @@ import { parseConfig } from '../config/load-config.js';
 import { listenOverride } from '../config/overrides.js';
 import type { AwsConfig } from '../config/schema.js';
 import { DEFAULT_AWS_TOKENS } from '../config/schema.js';
-import { DEMO_ROLE, seedVault } from './seed-vault.js';
-import { DEMO_GCP_KEY_ACCOUNT, DEMO_GCP_ROLESET, seedGcp } from './seed-gcp.js';
-import { DEMO_AZURE_SYSTEM_ROLE, DEMO_AZURE_USER_ROLE, seedAzure } from './seed-azure.js';
-import { VaultOperator } from './vault-operator.js';
+import { DEMO_ROLE } from './seed-vault.js';
+import { DEV_REGION, startDevBackends } from './dev-backends.js';
+import { devAzureIdentities, devCloudSections } from './dev-cloud-sections.js';
 import { awsMetadataEnv, azureMetadataEnv, gcpMetadataEnv } from '../sdk-env/metadata-env.js';
 
 export interface DevEnvironmentOptions {
@@ -62,58 +59,27 @@ export interface DevAzure {
   readonly appService: { readonly endpoint: string; readonly header: string };
 }
 
-const REGION = 'us-east-1';
-
 const LOOPBACK = '127.0.0.1';
 
 /**
- * The whole chain on loopback: an in-memory Vault, STS and Azure cloud (from @guise/testkit), Vault seeded over
- * its HTTP API as an operator would, and the agent started by the same `startAgent` as in
- * production, logging in with AppRole and a response-wrapped secret_id delivered as a file.
+ * The whole chain on loopback: the seeded fakes of `startDevBackends`, and the agent started by
+ * the same `startAgent` as in production, logging in with AppRole and a response-wrapped
+ * secret_id delivered as a file, serving all three dialects.
  */
 export async function startDevEnvironment(
   options: DevEnvironmentOptions = {},
 ): Promise<DevEnvironment> {
   const logger = options.logger ?? new JsonLogger();
-  // Loaded here, not at the top: the agent's entry points import this module, and an agent that
-  // never runs `guise dev` should not carry an in-memory Vault and STS (≈ 12 MB of RSS).
-  const { startFakeAzure, startFakeGoogleApis, startFakeSts, startFakeVault } =
-    await import('@guise/testkit');
-  const vault = await startFakeVault({ host: LOOPBACK, port: 0 });
-  const sts = await startFakeSts({ account: vault.aws, host: LOOPBACK, port: 0 });
-  const google = await startFakeGoogleApis({ project: vault.gcp, host: LOOPBACK, port: 0 });
-  const azureCloud = await startFakeAzure({ tenant: vault.azure, host: LOOPBACK, port: 0 });
-  const workDir = await mkdtemp(path.join(tmpdir(), 'guise-dev-'));
-  const stopBackends = async () => {
-    await Promise.all([sts.stop(), google.stop(), vault.stop(), azureCloud.stop()]);
-    await rm(workDir, { recursive: true, force: true });
-  };
-
+  const backends = await startDevBackends();
+  const { vault, sts, google, azureCloud, appRole, gcp } = backends;
   try {
-    const operator = new VaultOperator(vault.url, vault.rootToken);
-    const gcp = await seedGcp(operator, { project: vault.gcp.projectId });
-    const seededAzure = await seedAzure(operator, {
-      tenantId: vault.azure.tenantId,
-      subscriptionId: vault.azure.subscriptionId,
-    });
-    const caFile = path.join(workDir, 'azure-ca.pem');
-    await writeFile(caFile, azureCloud.caPem);
     const appServiceSecret = randomBytes(24).toString('base64url');
-    const appRole = await seedVault(operator, {
-      accountId: vault.aws.accountId,
-      // What an operator creates in IAM for Vault (an IAM user's access key) before configuring it.
-      rootKeys: vault.aws.createUserAccessKey('vault-root'),
-      stsEndpoint: sts.url,
-      region: REGION,
-      workDir,
-      extraPolicies: [gcp.policy, seededAzure.policy],
-    });
     const config = parseConfig(
       {
         listen: `${LOOPBACK}:0`,
         vault: {
           address: vault.url,
-          tokenFile: path.join(workDir, 'vault-token'),
+          tokenFile: path.join(backends.workDir, 'vault-token'),
           auth: {
             approle: {
               role: appRole.roleName,
@@ -122,35 +88,10 @@ export async function startDevEnvironment(
             },
           },
         },
-        aws: {
+        ...devCloudSections(backends, {
           tokens: options.tokens,
-          role: { name: DEMO_ROLE },
-          instance: {
-            region: REGION,
-            availabilityZone: `${REGION}a`,
-            accountId: vault.aws.accountId,
-          },
-        },
-        gcp: {
-          project: { id: vault.gcp.projectId, number: vault.gcp.projectNumber },
-          serviceAccount: {
-            email: gcp.email,
-            token: { vault: { roleset: DEMO_GCP_ROLESET } },
-            identity: { vault: { staticAccount: DEMO_GCP_KEY_ACCOUNT } },
-          },
-          googleTokenUrl: google.tokenUrl,
-        },
-        azure: {
-          tenantId: vault.azure.tenantId,
-          authorityHost: azureCloud.url,
-          caFile,
-          identities: [
-            { name: DEMO_AZURE_SYSTEM_ROLE, systemAssigned: true },
-            { name: DEMO_AZURE_USER_ROLE, clientId: seededAzure.userClientId },
-          ],
-          instance: { location: 'westeurope', subscriptionId: vault.azure.subscriptionId },
-          appService: { listen: `${LOOPBACK}:0`, secret: { value: appServiceSecret } },
-        },
+          appService: { listen: `${LOOPBACK}:0`, secret: appServiceSecret },
+        }),
       },
       { source: 'guise dev', overrides: listenOverride(options.listen) },
     );
@@ -162,7 +103,7 @@ export async function startDevEnvironment(
       vaultAddr: vault.url,
       vaultToken: vault.rootToken,
       stsEndpoint: sts.url,
-      region: REGION,
+      region: DEV_REGION,
       accountId: vault.aws.accountId,
       roles: [DEMO_ROLE],
       tokens: config.aws?.tokens ?? DEFAULT_AWS_TOKENS,
@@ -176,29 +117,26 @@ export async function startDevEnvironment(
         tenantId: vault.azure.tenantId,
         subscriptionId: vault.azure.subscriptionId,
         cloudUrl: azureCloud.url,
-        caFile,
-        identities: [
-          { name: DEMO_AZURE_SYSTEM_ROLE, systemAssigned: true },
-          { name: DEMO_AZURE_USER_ROLE, systemAssigned: false, clientId: seededAzure.userClientId },
-        ],
+        caFile: backends.caFile,
+        identities: devAzureIdentities(backends),
         appService: {
           endpoint: `${agent.sideUrls['azure-app-service'] ?? ''}/msi/token`,
           header: appServiceSecret,
         },
       },
       env: {
-        ...awsMetadataEnv(agent.url, REGION),
+        ...awsMetadataEnv(agent.url, DEV_REGION),
         AWS_ENDPOINT_URL_STS: sts.url,
         ...gcpMetadataEnv(agent.url),
         ...azureMetadataEnv(agent.url),
       },
       stop: once(async () => {
         await agent.stop();
-        await stopBackends();
+        await backends.stop();
       }),
     };
   } catch (error) {
-    await stopBackends();
+    await backends.stop();
     throw error;
   }
 }

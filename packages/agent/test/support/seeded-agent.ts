@@ -1,53 +1,39 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import type { Clock, Logger } from '@guise/core';
-import type { FakeSts, FakeVault } from '@guise/testkit';
-import { FakeAwsAccount, startFakeSts, startFakeVault } from '@guise/testkit';
 import type { RunningAgent } from '../../src/compose/start-agent.js';
 import { startAgent } from '../../src/compose/start-agent.js';
 import { parseConfig } from '../../src/config/load-config.js';
-import { DEMO_ROLE, seedVault } from '../../src/dev/seed-vault.js';
-import { VaultOperator } from '../../src/dev/vault-operator.js';
+import type { DevBackends } from '../../src/dev/dev-backends.js';
+import { startDevBackends } from '../../src/dev/dev-backends.js';
+import { devCloudSections } from '../../src/dev/dev-cloud-sections.js';
+import { DEMO_ROLE } from '../../src/dev/seed-vault.js';
 
-export interface SeededVault {
-  readonly vault: FakeVault;
-  readonly sts: FakeSts;
+/** `guise dev`'s seeded backends, plus what tests log in with and which roles they may ask for. */
+export interface SeededVault extends DevBackends {
   readonly roleId: string;
   /** Reusable (num_uses = 0) unless `secretIdUses` says otherwise. */
   readonly secretId: string;
-  /** The IAM roles the AppRole may have credentials of (`guise-demo` plus `roles`). */
+  /** The IAM roles the AppRole may have credentials of (`guise-demo` plus `extraRoles`). */
   readonly roles: readonly string[];
-  /** A scratch folder removed by `stop()`, holding the role-id file and a wrapped secret-id file. */
-  readonly workDir: string;
+  /** The role-id file and the response-wrapped secret-id file, in `workDir`. */
   readonly files: { readonly roleIdFile: string; readonly secretIdFile: string };
-  stop(): Promise<void>;
 }
 
 /**
- * The testkit's Vault and STS seeded as `guise dev` seeds them, plus `extraRoles` (AWS engine
- * roles mapped to IAM roles of the same name, allowed to the same AppRole), on `clock` if given.
+ * The backends of `guise dev` (Vault, STS, Google, Azure, seeded alike) on `clock` if given, plus
+ * `extraRoles` (AWS engine roles mapped to IAM roles of the same name, allowed to the same
+ * AppRole) and an unwrapped secret_id for agents started with `startAgentOn`.
  */
 export async function startSeededVault(
   options: { clock?: Clock; extraRoles?: readonly string[]; secretIdUses?: number } = {},
 ): Promise<SeededVault> {
-  const now = options.clock ? () => options.clock?.now() ?? Date.now() : undefined;
-  const vault = await startFakeVault({ ...(now && { now, aws: new FakeAwsAccount({ now }) }) });
-  const sts = await startFakeSts({ account: vault.aws });
-  const workDir = await mkdtemp(path.join(tmpdir(), 'guise-agent-test-'));
-  const operator = new VaultOperator(vault.url, vault.rootToken);
-  const seeded = await seedVault(operator, {
-    accountId: vault.aws.accountId,
-    rootKeys: vault.aws.createUserAccessKey('vault-root'),
-    stsEndpoint: sts.url,
-    region: 'us-east-1',
-    workDir,
-  });
+  const { clock } = options;
+  const backends = await startDevBackends(clock ? { now: () => clock.now() } : {});
+  const { operator, appRole } = backends;
   const extraRoles = options.extraRoles ?? [];
   for (const role of extraRoles) {
     await operator.write(`aws/roles/${role}`, {
       credential_type: 'assumed_role',
-      role_arns: [`arn:aws:iam::${vault.aws.accountId}:role/${role}`],
+      role_arns: [`arn:aws:iam::${backends.vault.aws.accountId}:role/${role}`],
     });
   }
   if (extraRoles.length > 0) {
@@ -56,32 +42,29 @@ export async function startSeededVault(
         .map((r) => `path "aws/sts/${r}" {\n  capabilities = ["read", "update"]\n}\n`)
         .join('\n'),
     });
-    await operator.write(`auth/approle/role/${seeded.roleName}`, {
-      token_policies: [DEMO_ROLE, 'extra-roles'],
+    await operator.write(`auth/approle/role/${appRole.roleName}`, {
+      token_policies: [...appRole.policies, 'extra-roles'],
       token_ttl: '1h',
     });
   }
   const roleId = await operator.read<{ role_id: string }>(
-    `auth/approle/role/${seeded.roleName}/role-id`,
+    `auth/approle/role/${appRole.roleName}/role-id`,
   );
   const secret = await operator.write<{ secret_id: string }>(
-    `auth/approle/role/${seeded.roleName}/secret-id`,
+    `auth/approle/role/${appRole.roleName}/secret-id`,
     options.secretIdUses === undefined ? {} : { num_uses: options.secretIdUses },
   );
   return {
-    vault,
-    sts,
+    ...backends,
     roleId: roleId?.data?.role_id ?? '',
     secretId: secret?.data?.secret_id ?? '',
     roles: [DEMO_ROLE, ...extraRoles],
-    workDir,
-    files: { roleIdFile: seeded.roleIdFile, secretIdFile: seeded.secretIdFile },
-    stop: async () => {
-      await Promise.all([sts.stop(), vault.stop()]);
-      await rm(workDir, { recursive: true, force: true });
-    },
+    files: { roleIdFile: appRole.roleIdFile, secretIdFile: appRole.secretIdFile },
   };
 }
+
+/** A metadata dialect the agent can serve from the seeded backends. */
+export type Dialect = 'aws' | 'gcp' | 'azure';
 
 export interface AgentOptions {
   /** Top-level config sections merged over the base config. */
@@ -89,15 +72,18 @@ export interface AgentOptions {
   readonly clock?: Clock;
   /** Where the agent keeps its Vault token (`vault.tokenFile`). */
   readonly tokenFile?: string;
+  /** The dialects the agent serves (default AWS alone). */
+  readonly dialects?: readonly Dialect[];
 }
 
-/** An agent serving `role` from `seeded`. */
+/** An agent serving `role` (AWS) and the seeded GCP and Azure identities of `dialects`. */
 export async function startAgentOn(
   seeded: SeededVault,
   role: string,
   logger: Logger,
-  { extra = {}, clock, tokenFile }: AgentOptions = {},
+  { extra = {}, clock, tokenFile, dialects = ['aws'] }: AgentOptions = {},
 ): Promise<RunningAgent> {
+  const sections: Record<string, unknown> = devCloudSections(seeded, { awsRole: role });
   const config = parseConfig({
     listen: '127.0.0.1:0',
     vault: {
@@ -110,7 +96,7 @@ export async function startAgentOn(
         },
       },
     },
-    aws: { role: { name: role }, instance: { region: 'us-east-1' } },
+    ...Object.fromEntries(dialects.map((dialect) => [dialect, sections[dialect]])),
     ...extra,
   });
   const agent = await startAgent(config, { logger, ...(clock && { clock }) });
@@ -125,13 +111,14 @@ export interface SeededAgent {
   stop(): Promise<void>;
 }
 
-/** One agent for the demo role on a freshly seeded Vault. */
+/** One agent for the demo role (and the seeded identities of `dialects`) on a freshly seeded Vault. */
 export async function startSeededAgent(
   logger: Logger,
   extra: Record<string, unknown> = {},
+  dialects: readonly Dialect[] = ['aws'],
 ): Promise<SeededAgent> {
   const seeded = await startSeededVault();
-  const agent = await startAgentOn(seeded, DEMO_ROLE, logger, { extra });
+  const agent = await startAgentOn(seeded, DEMO_ROLE, logger, { extra, dialects });
   return {
     agent,
     seeded,
