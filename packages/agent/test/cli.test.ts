@@ -102,6 +102,30 @@ describe('bad usage exits 2', () => {
     expect(code).toBe(2);
     expect(stderr).toContain('--listen (listen): 0.0.0.0 is neither loopback nor link-local');
   });
+
+  it.each([
+    ['http://127.0.0.1:8080/', 'drop the scheme and path: "127.0.0.1:8080"'],
+    ['127.0.0.1:99999', 'port 99999 is out of range (0-65535)'],
+    ['localhost', 'expected HOST:PORT, [IPV6]:PORT or PORT'],
+  ])('--listen %s says what to write instead', async (listen, reason) => {
+    const { code, stderr } = await runGuise([
+      'agent',
+      '--config',
+      await configFile('ok.yaml'),
+      '--listen',
+      listen,
+    ]);
+    expect(code).toBe(2);
+    expect(stderr.trim()).toBe(`--listen (listen): ${reason}`);
+  });
+
+  it('guise dev --listen on a routable address is refused without suggesting allowRemote', async () => {
+    const { code, stderr } = await runGuise(['dev', '--listen', '0.0.0.0:8080']);
+    expect(code).toBe(2);
+    expect(stderr.trim()).toBe(
+      '--listen: 0.0.0.0 is neither loopback nor link-local; guise dev serves this machine only (guise agent with allowRemote: true serves a network)',
+    );
+  });
 });
 
 describe('guise agent', () => {
@@ -118,12 +142,9 @@ describe('guise agent', () => {
         `127.0.0.1:${port}`,
       ]);
       expect(code).toBe(1);
-      const failure = logLines(stderr).at(-1);
-      expect(failure).toMatchObject({
-        level: 'error',
-        msg: 'guise failed',
-        error: { message: expect.stringContaining('EADDRINUSE') },
-      });
+      expect(stderr.trim().split('\n').at(-1)).toBe(
+        `cannot listen on 127.0.0.1:${port}: the address is already in use (another guise or metadata server?): stop it or choose another address`,
+      );
     } finally {
       busy.close();
     }

@@ -93,4 +93,9 @@ export { createMetadataApp } from './http/create-metadata-app.js';
 export type { MetadataAppOptions, RequestSample } from './http/create-metadata-app.js';
 export { listen, DEFAULT_SERVER_LIMITS } from './http/metadata-server.js';
 export type { RunningServer, ServerLimits } from './http/metadata-server.js';
-export { isLocalOnlyAddress, parseListenAddress } from './http/listen-address.js';
+export {
+  isLocalOnlyAddress,
+  ListenAddressError,
+  parseListenAddress,
+} from './http/listen-address.js';
+export { ListenError } from './http/listen-error.js';

@@ -136,7 +136,33 @@ describe('listen addresses', () => {
     expect(parseListenAddress('[fd00:ec2::254]:80')).toEqual({ host: 'fd00:ec2::254', port: 80 });
     expect(parseListenAddress('8080')).toEqual({ host: '127.0.0.1', port: 8080 });
     expect(() => parseListenAddress('localhost')).toThrow(/expected HOST:PORT/);
-    expect(() => parseListenAddress('1.2.3.4:99999')).toThrow(/invalid listen address/);
+    expect(() => parseListenAddress('1.2.3.4:99999')).toThrow(
+      'invalid listen address "1.2.3.4:99999": port 99999 is out of range (0-65535)',
+    );
+    expect(() => parseListenAddress('http://169.254.169.254/')).toThrow(
+      'invalid listen address "http://169.254.169.254/": drop the scheme and path: "169.254.169.254"',
+    );
+  });
+
+  it('names the address and the fix when it cannot bind', async () => {
+    const busy = await listen(
+      createMetadataApp({ providers: [], logger: silentLogger }),
+      '127.0.0.1',
+      0,
+    );
+    try {
+      await expect(
+        listen(createMetadataApp({ providers: [], logger: silentLogger }), '127.0.0.1', busy.port),
+      ).rejects.toMatchObject({
+        name: 'ListenError',
+        code: 'EADDRINUSE',
+        message: expect.stringMatching(
+          /^cannot listen on 127\.0\.0\.1:\d+: the address is already in use/,
+        ),
+      });
+    } finally {
+      await busy.close();
+    }
   });
 });
 

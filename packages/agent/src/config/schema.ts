@@ -1,4 +1,9 @@
-import { DEFAULT_SERVER_LIMITS, isLocalOnlyAddress, parseListenAddress } from '@guise/core';
+import {
+  DEFAULT_SERVER_LIMITS,
+  isLocalOnlyAddress,
+  ListenAddressError,
+  parseListenAddress,
+} from '@guise/core';
 import { z } from 'zod';
 import {
   durationSeconds,
@@ -23,8 +28,9 @@ export const DEFAULT_LISTEN = '169.254.169.254:80';
 const listenAddress = z.string().transform((value, ctx) => {
   try {
     return parseListenAddress(value);
-  } catch {
-    ctx.addIssue({ code: 'custom', message: 'expected HOST:PORT, [IPV6]:PORT or PORT' });
+  } catch (error) {
+    const reason = error instanceof ListenAddressError ? error.reason : String(error);
+    ctx.addIssue({ code: 'custom', message: reason });
     return z.NEVER;
   }
 });

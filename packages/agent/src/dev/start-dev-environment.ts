@@ -1,9 +1,15 @@
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import type { Logger } from '@guise/core';
-import { JsonLogger } from '@guise/core';
+import {
+  isLocalOnlyAddress,
+  JsonLogger,
+  ListenAddressError,
+  parseListenAddress,
+} from '@guise/core';
 import { startAgent } from '../compose/start-agent.js';
 import { once } from '../util/once.js';
+import { ConfigError } from '../config/config-error.js';
 import { parseConfig } from '../config/load-config.js';
 import { listenOverride } from '../config/overrides.js';
 import type { AwsConfig } from '../config/schema.js';
@@ -69,6 +75,7 @@ const LOOPBACK = '127.0.0.1';
 export async function startDevEnvironment(
   options: DevEnvironmentOptions = {},
 ): Promise<DevEnvironment> {
+  refuseRemoteListen(options.listen);
   const logger = options.logger ?? new JsonLogger();
   const backends = await startDevBackends();
   const { vault, sts, google, azureCloud, appRole, gcp } = backends;
@@ -138,5 +145,25 @@ export async function startDevEnvironment(
   } catch (error) {
     await backends.stop();
     throw error;
+  }
+}
+
+/**
+ * `guise dev` hands out its demo credentials on this machine only: there is no `allowRemote` to
+ * suggest (as the agent's config check does), so a routable `--listen` is refused here, by name.
+ */
+function refuseRemoteListen(listen: string | undefined): void {
+  if (listen === undefined) return;
+  let host: string;
+  try {
+    ({ host } = parseListenAddress(listen));
+  } catch (error) {
+    if (error instanceof ListenAddressError) throw new ConfigError([`--listen: ${error.reason}`]);
+    throw error;
+  }
+  if (!isLocalOnlyAddress(host)) {
+    throw new ConfigError([
+      `--listen: ${host} is neither loopback nor link-local; guise dev serves this machine only (guise agent with allowRemote: true serves a network)`,
+    ]);
   }
 }

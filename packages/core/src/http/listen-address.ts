@@ -16,13 +16,25 @@ export function isLocalOnlyAddress(host: string): boolean {
   return false;
 }
 
-/** Splits `HOST:PORT` / `[V6]:PORT`; a bare port means 127.0.0.1. Throws a readable error otherwise. */
-export function parseListenAddress(value: string): { host: string; port: number } {
-  const match = /^(?:\[([^\]]+)\]|([^:]*)):(\d+)$/.exec(value) ?? /^()()(\d+)$/.exec(value);
-  const port = Number(match?.[3]);
-  const host = match?.[1] || match?.[2] || '127.0.0.1';
-  if (!match || !Number.isInteger(port) || port < 0 || port > 65535) {
-    throw new Error(`invalid listen address "${value}": expected HOST:PORT, [IPV6]:PORT or PORT`);
+/** A listen address that cannot be used as written; `reason` says what to change. */
+export class ListenAddressError extends Error {
+  constructor(
+    readonly value: string,
+    readonly reason: string,
+  ) {
+    super(`invalid listen address "${value}": ${reason}`);
+    this.name = 'ListenAddressError';
   }
-  return { host, port };
+}
+
+/** Splits `HOST:PORT` / `[V6]:PORT`; a bare port means 127.0.0.1. Throws a ListenAddressError otherwise. */
+export function parseListenAddress(value: string): { host: string; port: number } {
+  const scheme = /^[a-z][a-z0-9+.-]*:\/\/([^/]*)/i.exec(value);
+  // A URL is the likeliest slip (an endpoint variable pasted as is): say what to write instead.
+  if (scheme) throw new ListenAddressError(value, `drop the scheme and path: "${scheme[1]}"`);
+  const match = /^(?:\[([^\]]+)\]|([^:]*)):(\d+)$/.exec(value) ?? /^()()(\d+)$/.exec(value);
+  if (!match) throw new ListenAddressError(value, 'expected HOST:PORT, [IPV6]:PORT or PORT');
+  const port = Number(match[3]);
+  if (port > 65535) throw new ListenAddressError(value, `port ${port} is out of range (0-65535)`);
+  return { host: match[1] || match[2] || '127.0.0.1', port };
 }
