@@ -64,7 +64,7 @@ export type {
   TokenFileAuthConfig,
   RenewSettings,
 } from './vault/vault-session-config.js';
-export { DEFAULT_RENEW } from './vault/vault-session-config.js';
+export { appRoleSessionConfig, DEFAULT_RENEW } from './vault/vault-session-config.js';
 export type { RetrySettings } from './retry/retry-policy.js';
 export { DEFAULT_RETRY } from './retry/retry-policy.js';
 export type { SecretInput, SecretInputConfig } from './vault/auth/secret-input.js';

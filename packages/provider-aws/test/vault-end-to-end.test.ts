@@ -2,7 +2,7 @@ import { execFile, spawnSync } from 'node:child_process';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { fromInstanceMetadata } from '@aws-sdk/credential-providers';
-import { ManualClock, NodeVaultSession, silentLogger } from '@guise/core';
+import { ManualClock, NodeVaultSession, appRoleSessionConfig, silentLogger } from '@guise/core';
 import type { FakeSts, FakeVault } from '@guise/testkit';
 import { startFakeSts, startFakeVault } from '@guise/testkit';
 import type { ImdsTokenMode, VaultAwsSourceOptions } from '../src/index.js';
@@ -92,15 +92,7 @@ afterEach(async () => {
 async function agentServing(tokens: ImdsTokenMode, source: Omit<VaultAwsSourceOptions, 'mount'>) {
   const clock = new ManualClock(Math.floor(Date.now() / 1000) * 1000);
   session = new NodeVaultSession(
-    {
-      addresses: [vault.url],
-      auth: {
-        method: 'approle',
-        roleId: { value: roleId },
-        secretId: { value: secretId },
-        wrapped: false,
-      },
-    },
+    appRoleSessionConfig(vault.url, { roleId, secretId }),
     clock,
     silentLogger,
   );

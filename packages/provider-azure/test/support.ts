@@ -6,6 +6,7 @@ import {
   DEFAULT_FRESHNESS,
   ManualClock,
   NodeVaultSession,
+  appRoleSessionConfig,
   TOKENS,
   createMetadataApp,
   listen,
@@ -87,15 +88,7 @@ export async function startAzure(options: HarnessOptions = {}): Promise<AzureHar
     role: { token_policies: 'azure', token_ttl: '24h' },
   });
   const session = new NodeVaultSession(
-    {
-      addresses: [vault.url],
-      auth: {
-        method: 'approle',
-        roleId: { value: roleId },
-        secretId: { value: secretId },
-        wrapped: false,
-      },
-    },
+    appRoleSessionConfig(vault.url, { roleId, secretId }),
     clock,
     silentLogger,
   );

@@ -5,6 +5,7 @@ import {
   CredentialBroker,
   DEFAULT_FRESHNESS,
   NodeVaultSession,
+  appRoleSessionConfig,
   TOKENS,
   createMetadataApp,
   listen,
@@ -110,15 +111,7 @@ export async function startGceStack(
     {},
   )) as { secret_id: string };
   const session = new NodeVaultSession(
-    {
-      addresses: [vault.url],
-      auth: {
-        method: 'approle',
-        roleId: { value: roleId },
-        secretId: { value: secretId },
-        wrapped: false,
-      },
-    },
+    appRoleSessionConfig(vault.url, { roleId, secretId }),
     clock,
     silentLogger,
   );

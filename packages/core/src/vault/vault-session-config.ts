@@ -63,3 +63,22 @@ export interface VaultSessionConfig {
   readonly renew?: Partial<RenewSettings>;
   readonly retry?: Partial<RetrySettings>;
 }
+
+/**
+ * The simplest session: one Vault, AppRole with a role_id and an unwrapped secret_id given as
+ * values (an app embedding guise with its own secrets, a provider's test harness).
+ */
+export function appRoleSessionConfig(
+  address: string,
+  credentials: { readonly roleId: string; readonly secretId: string },
+): VaultSessionConfig {
+  return {
+    addresses: [address],
+    auth: {
+      method: 'approle',
+      roleId: { value: credentials.roleId },
+      secretId: { value: credentials.secretId },
+      wrapped: false,
+    },
+  };
+}
