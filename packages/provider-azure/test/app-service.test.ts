@@ -55,6 +55,17 @@ describe('App Service dialect', () => {
     );
   });
 
+  it('answers a resource Entra refuses with 400 invalid_resource, as IMDS does', async () => {
+    const res = await get(port(), '/msi/token?api-version=2019-08-01&resource=a+b', {
+      'X-IDENTITY-HEADER': APP_SERVICE_SECRET,
+    });
+    expect(res.status).toBe(400);
+    expect(res.json()).toMatchObject({
+      error: 'invalid_resource',
+      error_description: expect.stringMatching(/^AADSTS1002012: /) as unknown,
+    });
+  });
+
   it('refuses a missing or wrong X-IDENTITY-HEADER and an old api-version', async () => {
     expect((await get(port(), query, {})).status).toBe(401);
     expect((await get(port(), query, { 'X-IDENTITY-HEADER': 'wrong' })).status).toBe(401);

@@ -263,6 +263,20 @@ describe('/metadata/identity/oauth2/token', () => {
     expect(missing.json()).toMatchObject({ error: 'invalid_request' });
   });
 
+  it('answers a resource Entra refuses with 400 invalid_resource and Entra’s words, not a 500 to retry (§1.6)', async () => {
+    // The fake Entra, as Entra, refuses a scope with a space (AADSTS1002012).
+    const res = await get(imds.port, `${TOKEN}&resource=api%3A%2F%2Fa%20b`);
+    expect(res.status).toBe(400);
+    expect(res.json()).toEqual({
+      error: 'invalid_resource',
+      error_description: expect.stringMatching(
+        /^AADSTS1002012: The provided value for scope api:\/\/a b\/\.default is not valid\./,
+      ) as unknown,
+    });
+    // The same answer from the broker's memory of the failure, without asking Entra again.
+    expect((await get(imds.port, `${TOKEN}&resource=api%3A%2F%2Fa%20b`)).status).toBe(400);
+  });
+
   it('asks for the selector when several user-assigned identities and no system one exist', async () => {
     const two = await startAzure({ identities: 'two-user' });
     try {

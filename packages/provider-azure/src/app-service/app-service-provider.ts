@@ -5,12 +5,8 @@ import compose from 'koa-compose';
 import { routerMiddleware } from '../http/router-middleware.js';
 import { inject, injectable } from 'tsyringe';
 import type { Logger, MetadataProvider } from '@guise/core';
-import { CredentialUnavailableError, errorBoundary, rejectForwarded, TOKENS } from '@guise/core';
-import {
-  RESOURCE_MISSING,
-  SELECTION_REFUSALS,
-  TOKEN_UNAVAILABLE,
-} from '../identity/identity-errors.js';
+import { errorBoundary, rejectForwarded, TOKENS } from '@guise/core';
+import { RESOURCE_MISSING, SELECTION_REFUSALS, tokenFailure } from '../identity/identity-errors.js';
 import { IdentityTokens } from '../identity/identity-tokens.js';
 import { sendJson } from '../imds/imds-responses.js';
 import type { AppServiceOptions } from './app-service-options.js';
@@ -78,15 +74,10 @@ export class AppServiceProvider implements MetadataProvider {
       });
     });
     const stack: Middleware[] = [
-      errorBoundary(logger.child({ component: 'azure-app-service' }), (ctx, error) =>
-        sendJson(
-          ctx,
-          500,
-          error instanceof CredentialUnavailableError
-            ? TOKEN_UNAVAILABLE
-            : { error: 'server_error', error_description: 'Internal server error' },
-        ),
-      ),
+      errorBoundary(logger.child({ component: 'azure-app-service' }), (ctx, error) => {
+        const { status, body } = tokenFailure(error);
+        sendJson(ctx, status, body);
+      }),
       rejectForwarded((ctx) =>
         sendJson(
           ctx,

@@ -5,6 +5,7 @@ import type { AzureAccessToken } from './azure-access-token.js';
 import { accessTokenOf } from './jwt-claims.js';
 import type { PropagationRetry } from './propagation-retry.js';
 import { DEFAULT_PROPAGATION_RETRY, retryThroughPropagation } from './propagation-retry.js';
+import { RefusedResourceError, resourceRefusal } from './refused-resource.js';
 
 /** Where the service principal signs in. */
 export interface EntraOptions {
@@ -53,7 +54,10 @@ export class EntraTokenSource implements CredentialSource<AzureAccessToken, stri
           delayMs,
           error: error instanceof Error ? error.message.split('\n')[0] : String(error),
         }),
-    );
+    ).catch((error: unknown) => {
+      const refusal = resourceRefusal(error);
+      throw refusal ? new RefusedResourceError(resource, refusal, { cause: error }) : error;
+    });
     const value = accessTokenOf(token.token);
     // The token's own times: its lifetime is what Entra granted, whatever the agent's clock says.
     return {

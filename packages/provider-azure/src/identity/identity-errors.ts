@@ -1,3 +1,5 @@
+import { CredentialUnavailableError } from '@guise/core';
+import { RefusedResourceError } from '../entra/refused-resource.js';
 import type { SelectionRefusal } from './select-identity.js';
 
 /**
@@ -24,3 +26,27 @@ export const TOKEN_UNAVAILABLE = {
   error: 'unknown',
   error_description: 'Failed to retrieve token from the Active directory. Retry after some time.',
 } as const;
+
+/**
+ * How both token dialects answer a request whose token could not be had: a resource Entra refused
+ * is the client's mistake, 400 `invalid_resource` with Entra's words as IMDS answers it (§1.6);
+ * anything else is trouble a retry may cure (TOKEN_UNAVAILABLE) or a bug here (`server_error`),
+ * both 500. The broker reports a source's failure as CredentialUnavailableError, its cause the
+ * source's own error.
+ */
+export function tokenFailure(error: unknown): {
+  readonly status: 400 | 500;
+  readonly body: Readonly<Record<string, string>>;
+} {
+  if (!(error instanceof CredentialUnavailableError))
+    return {
+      status: 500,
+      body: { error: 'server_error', error_description: 'Internal server error' },
+    };
+  if (error.cause instanceof RefusedResourceError)
+    return {
+      status: 400,
+      body: { error: 'invalid_resource', error_description: error.cause.entraMessage },
+    };
+  return { status: 500, body: TOKEN_UNAVAILABLE };
+}

@@ -3,14 +3,8 @@ import type { Context, Middleware, Next } from 'koa';
 import compose from 'koa-compose';
 import { routerMiddleware } from '../http/router-middleware.js';
 import type { Clock, InstanceFacts, Logger } from '@guise/core';
-import {
-  alwaysSet,
-  CredentialUnavailableError,
-  errorBoundary,
-  rejectForwarded,
-  requireHeader,
-} from '@guise/core';
-import { TOKEN_UNAVAILABLE } from '../identity/identity-errors.js';
+import { alwaysSet, errorBoundary, rejectForwarded, requireHeader } from '@guise/core';
+import { tokenFailure } from '../identity/identity-errors.js';
 import type { IdentityTokens } from '../identity/identity-tokens.js';
 import {
   API_VERSIONS,
@@ -52,7 +46,8 @@ const areaOf = (ctx: Context): ImdsArea => (IDENTITY.test(ctx.path) ? 'identity'
  * The Azure IMDS dialect as one Koa middleware. It owns `/metadata…` and passes anything else on,
  * so AWS and GCE dialects can share 169.254.169.254. For what it owns, in order (§1.1–§1.3):
  * 1. `Server: Microsoft-IIS/10.0` on every response;
- * 2. an error boundary: a token that cannot be had → 500 (retried by every client, §0.8);
+ * 2. an error boundary: a token that cannot be had → 500 (retried by every client, §0.8), a
+ *    resource Entra refused → 400 `invalid_resource` (§1.6);
  * 3. `X-Forwarded-For` → 400, then a missing `Metadata: true` → 400 with the exact bodies; the
  *    header-less probe of DefaultAzureCredential is answered here, before anything slow (§0.3);
  * 4. duplicate query parameter names → 400 (IMDSDOC §Query parameters); verbs but GET → 405;
@@ -128,13 +123,8 @@ async function onlyGet(ctx: Context, next: Next): Promise<void> {
 
 function renderError(ctx: Context, error: unknown): void {
   if (areaOf(ctx) === 'identity') {
-    return sendJson(
-      ctx,
-      500,
-      error instanceof CredentialUnavailableError
-        ? TOKEN_UNAVAILABLE
-        : { error: 'server_error', error_description: 'Internal server error' },
-    );
+    const { status, body } = tokenFailure(error);
+    return sendJson(ctx, status, body);
   }
   sendJson(ctx, 500, { error: 'Internal server error' });
 }
