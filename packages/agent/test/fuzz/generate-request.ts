@@ -7,7 +7,18 @@ export interface FuzzRequest {
   readonly bytes: Buffer;
 }
 
-const METHODS = ['GET', 'GET', 'GET', 'HEAD', 'PUT', 'POST', 'DELETE', 'OPTIONS', 'PATCH', 'TRACE'];
+/** Mostly GET, what the dialects answer, so that most requests get past the method check. */
+const METHODS = [
+  ...Array<string>(6).fill('GET'),
+  'HEAD',
+  'PUT',
+  'PUT',
+  'POST',
+  'DELETE',
+  'OPTIONS',
+  'PATCH',
+  'TRACE',
+];
 const ODD_METHODS = ['get', 'BREW', 'GÉT', 'GET GET', '', 'CONNECT', 'M'.repeat(300)];
 
 /** Path mutations: traversal, encodings, NUL, unicode, bad queries, sheer length. */
@@ -54,15 +65,24 @@ const JUNK_HEADERS: ReadonlyArray<string> = [
  * One random, mostly hostile request for `dialect`. Always `Connection: close`, so that the
  * server ends every exchange itself and a hang is a finding, not a client waiting for a reuse.
  */
-export function generateRequest(random: Random, dialect: FuzzDialect, role: string): FuzzRequest {
+export function generateRequest(random: Random, dialect: FuzzDialect): FuzzRequest {
   const method = random.chance(0.85) ? random.pick(METHODS) : random.pick(ODD_METHODS);
-  let path = random.pick(dialect.paths(role));
-  for (let i = random.int(4); i > 0; i -= 1) path = random.pick(PATH_MUTATIONS)(path, random);
+  let path = random.pick(dialect.paths);
+  for (let i = random.int(3); i > 0 && dialect.query.length > 0; i -= 1) {
+    path += `${path.includes('?') ? '&' : '?'}${random.pick(dialect.query)}`;
+  }
+  // Half the paths unmutated: those reach the routes' own checks, one hostile value at a time.
+  const mutations = random.chance(0.5) ? 0 : 1 + random.int(3);
+  for (let i = mutations; i > 0; i -= 1) path = random.pick(PATH_MUTATIONS)(path, random);
 
   const lines = [`${method} ${path} HTTP/1.1`];
   if (random.chance(0.95)) lines.push('Host: 169.254.169.254');
+  // Mostly the header a dialect requires, valid, so that requests get past its first refusal.
+  for (const [name, value] of Object.entries(dialect.required)) {
+    if (random.chance(0.9)) lines.push(`${name}: ${value}`);
+  }
   for (const [name, values] of Object.entries(dialect.headers)) {
-    if (!random.chance(0.4)) continue;
+    if (!random.chance(0.3)) continue;
     lines.push(`${name}: ${random.pick(values)}`);
     if (random.chance(0.2)) lines.push(`${name}: ${random.pick(values)}`); // duplicated
   }

@@ -1,7 +1,7 @@
 import net from 'node:net';
 
 export interface RawOutcome {
-  /** Status of the first response, or undefined when the server closed without answering. */
+  /** Status of the final response (after any `100 Continue`), or undefined when none came. */
   readonly status: number | undefined;
   readonly ms: number;
   /** The server neither answered nor closed within the time allowed. */
@@ -30,9 +30,9 @@ export function rawExchange(
       clearTimeout(timer);
       socket.destroy();
       const head = Buffer.concat(received).toString('latin1');
-      const match = /^HTTP\/1\.[01] (\d{3})/.exec(head);
+      const final = [...head.matchAll(/^HTTP\/1\.[01] (\d{3})/gm)].find(([, s]) => s?.[0] !== '1');
       resolve({
-        status: match ? Number(match[1]) : undefined,
+        status: final ? Number(final[1]) : undefined,
         ms: performance.now() - started,
         timedOut,
       });
