@@ -84,8 +84,9 @@ describe('a valid config file', () => {
       log: { level: 'debug', format: 'auto' },
       limits: {
         maxHeaderBytes: 16384,
+        maxBodyBytes: 65536,
         headersTimeout: 10,
-        requestTimeout: 330,
+        requestTimeout: 30,
         keepAliveTimeout: 5,
       },
       vault: {
@@ -153,17 +154,26 @@ describe('a valid config file', () => {
   it('has explicit listener limits with safe defaults, each settable', () => {
     expect(parseConfig(MINIMAL).limits).toEqual({
       maxHeaderBytes: 16384,
+      maxBodyBytes: 65536,
       headersTimeout: 10,
-      requestTimeout: 330,
+      requestTimeout: 30,
       keepAliveTimeout: 5,
     });
     const tuned = parseConfig(
-      minimalWith({ limits: { maxHeaderBytes: 8192, headersTimeout: '3s', keepAliveTimeout: 1 } }),
+      minimalWith({
+        limits: {
+          maxHeaderBytes: 8192,
+          maxBodyBytes: 0,
+          headersTimeout: '3s',
+          keepAliveTimeout: 1,
+        },
+      }),
     );
     expect(tuned.limits).toEqual({
       maxHeaderBytes: 8192,
+      maxBodyBytes: 0,
       headersTimeout: 3,
-      requestTimeout: 330,
+      requestTimeout: 30,
       keepAliveTimeout: 1,
     });
     expect(() => parseConfig(minimalWith({ limits: { maxHeaderBytes: 10 } }))).toThrow(ConfigError);

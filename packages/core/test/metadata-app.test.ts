@@ -1,9 +1,11 @@
+import http from 'node:http';
 import type { Context, Next } from 'koa';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { MetadataProvider, RunningServer } from '../src/index.js';
 import {
   alwaysSet,
   createMetadataApp,
+  DEFAULT_SERVER_LIMITS,
   errorBoundary,
   isLocalOnlyAddress,
   JsonLogger,
@@ -187,6 +189,61 @@ describe('request log', () => {
           ? [expect.objectContaining({ method: 'GET', path: '/toy/x', status: 200 })]
           : [],
       );
+    }
+  });
+});
+
+describe('request bodies (no dialect reads one)', () => {
+  let running: RunningServer;
+  afterEach(() => running.close());
+
+  async function listenWithBodyLimit(maxBodyBytes?: number) {
+    running = await listen(
+      createMetadataApp({ providers: [toyDialect], logger: silentLogger }),
+      '127.0.0.1',
+      0,
+      { ...DEFAULT_SERVER_LIMITS, ...(maxBodyBytes !== undefined && { maxBodyBytes }) },
+    );
+  }
+
+  it('answers 413 at once to a request announcing more than maxBodyBytes, unseen by the dialect', async () => {
+    await listenWithBodyLimit(1_000);
+    const answer = await new Promise<{ status?: number; connection?: string; body: string }>(
+      (resolve, reject) => {
+        const request = http.request(`${running.url}/toy/x`, {
+          method: 'PUT',
+          agent: false,
+          headers: { Metadata: 'true', 'Content-Length': String(100 * 2 ** 20) },
+        });
+        request.on('error', reject);
+        request.on('response', (response) => {
+          let body = '';
+          response.on('data', (chunk: Buffer) => (body += chunk.toString()));
+          response.on('end', () =>
+            resolve({ status: response.statusCode, connection: response.headers.connection, body }),
+          );
+        });
+        request.write('b'); // and never the rest
+      },
+    );
+    expect(answer).toEqual({ status: 413, connection: 'close', body: 'Payload Too Large\n' });
+  });
+
+  it('keeps requests without a body on a keep-alive connection', async () => {
+    await listenWithBodyLimit();
+    const agent = new http.Agent({ keepAlive: true });
+    try {
+      const connection = await new Promise<string | undefined>((resolve, reject) =>
+        http
+          .get(`${running.url}/toy/x`, { agent, headers: { Metadata: 'true' } }, (response) => {
+            response.resume();
+            resolve(response.headers.connection);
+          })
+          .on('error', reject),
+      );
+      expect(connection).toBe('keep-alive');
+    } finally {
+      agent.destroy();
     }
   });
 });

@@ -71,6 +71,7 @@ export async function startAgent(
 function serverLimits(limits: AgentConfig['limits']): ServerLimits {
   return {
     maxHeaderBytes: limits.maxHeaderBytes,
+    maxBodyBytes: limits.maxBodyBytes,
     headersTimeoutMs: limits.headersTimeout * 1000,
     requestTimeoutMs: limits.requestTimeout * 1000,
     keepAliveTimeoutMs: limits.keepAliveTimeout * 1000,

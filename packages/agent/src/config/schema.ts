@@ -251,8 +251,8 @@ const azureSection = section({
 });
 
 /**
- * Limits of the metadata listener against slow (slowloris) and oversized requests. No dialect
- * reads a request body, so a body costs nothing but the time `requestTimeout` allows.
+ * Limits of the metadata listeners against slow (slowloris) and oversized requests. No dialect
+ * reads a request body: one is never buffered, and its connection is closed once answered.
  */
 const limitsSection = section({
   /** Largest request head; beyond it Node answers 431. */
@@ -262,6 +262,13 @@ const limitsSection = section({
     .min(1024)
     .max(1024 * 1024)
     .default(DEFAULT_SERVER_LIMITS.maxHeaderBytes),
+  /** Largest request body a request may announce; beyond it the listener answers 413. */
+  maxBodyBytes: z
+    .number()
+    .int()
+    .min(0)
+    .max(1024 * 1024)
+    .default(DEFAULT_SERVER_LIMITS.maxBodyBytes),
   headersTimeout: durationSeconds.default(DEFAULT_SERVER_LIMITS.headersTimeoutMs / 1000),
   requestTimeout: durationSeconds.default(DEFAULT_SERVER_LIMITS.requestTimeoutMs / 1000),
   keepAliveTimeout: durationSeconds.default(DEFAULT_SERVER_LIMITS.keepAliveTimeoutMs / 1000),

@@ -147,13 +147,16 @@ describe('bad input to an agent serving every dialect', () => {
   );
 });
 
-describe('slow clients (slowloris)', () => {
+describe('slow and oversized requests', () => {
+  const port = () => Number(new URL(agent.url).port);
+  const TOKEN_PUT =
+    'PUT /latest/api/token HTTP/1.1\r\nHost: x\r\nX-aws-ec2-metadata-token-ttl-seconds: 60\r\n';
+
   it('closes connections whose request head does not arrive within limits.headersTimeout', async () => {
-    const port = Number(new URL(agent.url).port);
     const partial = Buffer.from('GET /latest/meta-data/ HTTP/1.1\r\nHost: x\r\nX-Slow: ');
     const drip = Array.from({ length: 40 }, () => Buffer.from('a'));
     const outcomes = await Promise.all(
-      Array.from({ length: 20 }, () => rawExchange(port, [partial, ...drip], 10_000, 200)),
+      Array.from({ length: 20 }, () => rawExchange(port(), [partial, ...drip], 10_000, 200)),
     );
     for (const outcome of outcomes) {
       expect(outcome.timedOut).toBe(false);
@@ -163,4 +166,44 @@ describe('slow clients (slowloris)', () => {
     const listing = await fetch(`${agent.url}/latest/meta-data/`);
     expect(listing.status).toBe(200);
   }, 15_000);
+
+  // AWS answers `Connection: close` to everything, as IMDS does; GCE and Azure keep connections
+  // alive, so they are the ones that would drain a body.
+  it('answers a request whose body drips in, then closes the connection instead of draining it', async () => {
+    const head = Buffer.from(
+      'GET /metadata/instance/compute/location?api-version=2021-02-01&format=text HTTP/1.1\r\n' +
+        'Host: x\r\nMetadata: true\r\nContent-Length: 1000\r\n\r\n',
+    );
+    const drip = Array.from({ length: 40 }, () => Buffer.from('b'));
+    const outcome = await rawExchange(port(), [head, ...drip], 10_000, 100);
+    // Kept alive, the connection would wait for the body's 1,000 bytes until requestTimeout.
+    expect(outcome).toMatchObject({ status: 200, timedOut: false });
+    expect(outcome.ms).toBeLessThan(1_000);
+  });
+
+  it('answers 413 at once to a request announcing a 100 MB body, before reading any of it', async () => {
+    const announced = await rawExchange(
+      port(),
+      [Buffer.from(`${TOKEN_PUT}Content-Length: ${100 * 2 ** 20}\r\n\r\nb`)],
+      10_000,
+    );
+    expect(announced).toMatchObject({ status: 413, timedOut: false });
+    expect(announced.ms).toBeLessThan(1_000);
+  });
+
+  it('answers a request with a chunked 100 MB body and cuts the body off', async () => {
+    const head = Buffer.from(
+      'GET /computeMetadata/v1/instance/service-accounts/default/token HTTP/1.1\r\n' +
+        'Host: x\r\nMetadata-Flavor: Google\r\nTransfer-Encoding: chunked\r\n\r\n',
+    );
+    const mebibyte = Buffer.concat([
+      Buffer.from(`${(2 ** 20).toString(16)}\r\n`),
+      Buffer.alloc(2 ** 20, 'b'),
+      Buffer.from('\r\n'),
+    ]);
+    const chunked = await rawExchange(port(), [head, ...Array<Buffer>(100).fill(mebibyte)], 10_000);
+    // Drained instead, the connection would then idle for keepAliveTimeout (5 s).
+    expect(chunked).toMatchObject({ status: 200, timedOut: false });
+    expect(chunked.ms).toBeLessThan(2_000);
+  });
 });

@@ -2,14 +2,23 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type Koa from 'koa';
 import { explainListenFailure } from './listen-error.js';
+import { limitRequestBodies } from './request-body-limit.js';
 
 /** Limits that keep a flood of slow or oversized requests from exhausting the agent. */
 export interface ServerLimits {
   /** Largest request head accepted (Node answers 431 beyond it). Default 16 KiB. */
   readonly maxHeaderBytes: number;
+  /**
+   * Largest request body announced (413 beyond it). Bodies are never read, and a request with one
+   * has its connection closed once answered (see `limitRequestBodies`). Default 64 KiB.
+   */
+  readonly maxBodyBytes: number;
   /** Time allowed to receive the request head (slowloris). Default 10 s. */
   readonly headersTimeoutMs: number;
-  /** Time allowed for the whole request; long enough for long-polling dialects. Default 330 s. */
+  /**
+   * Time allowed to receive the whole request, head and body. It does not cut a long poll (GCE's
+   * `wait_for_change`): a request without a body is received once its head is. Default 30 s.
+   */
   readonly requestTimeoutMs: number;
   /** Idle keep-alive connections are closed after this. Default 5 s. */
   readonly keepAliveTimeoutMs: number;
@@ -17,8 +26,9 @@ export interface ServerLimits {
 
 export const DEFAULT_SERVER_LIMITS: ServerLimits = {
   maxHeaderBytes: 16 * 1024,
+  maxBodyBytes: 64 * 1024,
   headersTimeoutMs: 10_000,
-  requestTimeoutMs: 330_000,
+  requestTimeoutMs: 30_000,
   keepAliveTimeoutMs: 5_000,
 };
 
@@ -44,7 +54,7 @@ export async function listen(
       // default: a slow client would hold a connection up to 30 s past `headersTimeoutMs`.
       connectionsCheckingInterval: Math.min(1_000, limits.headersTimeoutMs),
     },
-    app.callback(),
+    limitRequestBodies(app.callback(), limits.maxBodyBytes),
   );
   server.headersTimeout = limits.headersTimeoutMs;
   server.requestTimeout = limits.requestTimeoutMs;
