@@ -209,6 +209,54 @@ describe('CredentialBroker', () => {
     expect((await broker.get(source, undefined)).value).toBe('cred-2');
   });
 
+  /**
+   * `source`'s credentials die with a Vault token that expires at minute 60 and is renewed only at
+   * minute 40 (2/3 of its TTL): until then, a renewed lease is cut at minute 60 exactly as a new
+   * credential would be, while the lease itself lives on.
+   */
+  function cutByVaultToken(clock: ManualClock, source: ScriptedSource): void {
+    source.renewable = true;
+    let tokenExpiresAt = clock.now() + 60 * MIN;
+    clock.schedule(() => (tokenExpiresAt += 60 * MIN), 40 * MIN);
+    const cut = (issued: Issued<string>): Issued<string> => ({
+      ...issued,
+      expiresAt: Math.min(issued.expiresAt, tokenExpiresAt),
+      lease: { id: 'lease-1', renewable: true, durationSeconds: 3600, endsAt: issued.expiresAt },
+    });
+    const issue = source.issue.bind(source);
+    source.issue = async () => cut(await issue());
+    source.renew = async (current) => {
+      source.renewals += 1;
+      const renewedAt = clock.now();
+      return cut({ ...current, issuedAt: renewedAt, expiresAt: renewedAt + 60 * MIN });
+    };
+  }
+
+  it('renews a lease the Vault token cuts short rather than issuing anew', async () => {
+    const { clock, broker, source } = setup();
+    cutByVaultToken(clock, source);
+    await broker.warm(source, undefined);
+    await clock.advance(80 * MIN);
+    expect(source.renewals).toBeGreaterThanOrEqual(2);
+    expect(source.calls).toBe(1);
+    const served = await broker.get(source, undefined);
+    expect(served.value).toBe('cred-1');
+    expect(served.expiresAt - clock.now()).toBeGreaterThan(20 * MIN);
+  });
+
+  it('keeps a lease the Vault token cuts short while the lease lives, for a client coming back', async () => {
+    const { clock, broker, source } = setup();
+    cutByVaultToken(clock, source);
+    await broker.get(source, undefined);
+    await clock.advance(25 * MIN);
+    await broker.get(source, undefined); // asked: renewed at its refresh time, cut at minute 60
+    await clock.advance(40 * MIN); // not asked since; the cut expiry has passed
+    const served = await broker.get(source, undefined);
+    expect(served.value).toBe('cred-1');
+    expect(source.calls).toBe(1);
+    expect(served.expiresAt - clock.now()).toBeGreaterThan(20 * MIN);
+  });
+
   it('forgets request-keyed credentials nobody asked for during their lifetime', async () => {
     const { clock, broker } = setup();
     const perAudience: CredentialSource<string, string> = {

@@ -167,6 +167,7 @@ describe('VaultAwsSource', () => {
       id: 'aws/creds/ci/LEASE2',
       renewable: true,
       durationSeconds: 1800,
+      endsAt: clock.now() + 1_800_000,
     });
 
     await clock.advance(600_000);

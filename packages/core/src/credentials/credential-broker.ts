@@ -8,7 +8,7 @@ import { CredentialUnavailableError, describe } from './errors.js';
 import type { FreshnessPolicy } from './freshness-policy.js';
 import { servingFloorMs } from './freshness-policy.js';
 import type { Issued } from './issued.js';
-import { lifetimeMs } from './issued.js';
+import { leaseEndOf, lifetimeMs } from './issued.js';
 
 /** Per-call overrides: a dialect whose clients refresh earlier or later than the default says so. */
 export interface ServeOptions {
@@ -253,16 +253,21 @@ export class CredentialBroker {
     for (const listener of this.listeners) listener(event);
   }
 
-  /** A renewable lease is extended in place first (same secret, no new IAM user); else re-issue. */
+  /**
+   * A renewable lease is extended in place first (same secret, no new IAM user); else re-issue.
+   * Lease decisions go by the lease's own end (`leaseEndOf`), serving decisions by `expiresAt`: a
+   * credential that dies with the Vault token is cut at the token's current expiry, renewed or
+   * issued anew alike, and its lease lives on once the session renews the token.
+   */
   private async renewOrIssue<T, R>(slot: Slot<T, R>): Promise<Issued<T>> {
     const { current, source } = slot;
-    if (current?.lease?.renewable && source.renew && current.expiresAt > this.clock.now()) {
+    if (current?.lease?.renewable && source.renew && leaseEndOf(current) > this.clock.now()) {
       try {
         const renewed = await source.renew(current);
-        // A renewal that no longer extends the lease far enough (max TTL reached) is worthless.
+        // A renewal that no longer extends the lease (max TTL reached) is worthless.
         if (
           this.servable(slot, renewed, this.clock.now()) &&
-          renewed.expiresAt > current.expiresAt
+          leaseEndOf(renewed) > leaseEndOf(current)
         ) {
           return renewed;
         }
@@ -299,9 +304,11 @@ export class CredentialBroker {
       return;
     }
     // Nobody asked since the last attempt: make no backend call on its behalf. Keep a credential
-    // that can still be served (a client may come back during an outage) and forget the slot once
-    // it cannot, so request-shaped keys (audiences, scopes) do not accumulate.
-    const servableUntil = (slot.current?.expiresAt ?? 0) - this.policy.outageMarginMs;
+    // that can still be served or renewed (a client may come back, during an outage or once the
+    // Vault token cutting it short is renewed) and forget the slot once it cannot, so
+    // request-shaped keys (audiences, scopes) do not accumulate.
+    const servableUntil =
+      (slot.current ? leaseEndOf(slot.current) : 0) - this.policy.outageMarginMs;
     if (servableUntil > this.clock.now()) {
       slot.cancelTimer = this.clock.schedule(
         () => this.onRefreshDue(slot),

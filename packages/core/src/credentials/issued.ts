@@ -9,6 +9,11 @@ export interface Lease {
    * `vault/token-bound-lease.ts`). Not secret: an accessor cannot authenticate.
    */
   readonly tokenAccessor?: string;
+  /**
+   * When the lease itself ends, where the credential's `expiresAt` is cut shorter by something
+   * else (the Vault token that created it expiring first). Absent: at `expiresAt`.
+   */
+  readonly endsAt?: number;
 }
 
 /**
@@ -30,4 +35,9 @@ export function remainingMs(issued: Issued<unknown>, now: number): number {
 /** Full lifetime the credential was issued with, in milliseconds. */
 export function lifetimeMs(issued: Issued<unknown>): number {
   return issued.expiresAt - issued.issuedAt;
+}
+
+/** When `issued`'s lease ends (its credential may be cut short of that), else its expiry. */
+export function leaseEndOf(issued: Issued<unknown>): number {
+  return issued.lease?.endsAt ?? issued.expiresAt;
 }

@@ -19,14 +19,18 @@ export function leaseOf(response: VaultResponse<unknown>): Lease | undefined {
  * (vault-api.md §2.4, §10 #3: a "30 m" key revoked after 2 m). For credentials that die with their
  * lease — IAM users, GCP service-account keys, Azure service principals — the usable lifetime
  * therefore ends at the earlier of the lease's end and the creating token's expiry, and the lease
- * remembers that token (its accessor) so a renewal after a re-login can be refused. STS-style
+ * remembers that token (its accessor) so a renewal after a re-login can be refused, and its own
+ * end (`endsAt`), which a renewal extends even while the token cuts the credential. STS-style
  * credentials outlive their lease (revoking them does nothing at the cloud) and need none of this.
  */
 export function bindLeaseToToken<T>(session: VaultSession, issued: Issued<T>): Issued<T> {
   if (!issued.lease) return issued;
   const { tokenExpiresAt, accessor } = session.status();
-  const lease: Lease =
-    accessor === undefined ? issued.lease : { ...issued.lease, tokenAccessor: accessor };
+  const lease: Lease = {
+    ...issued.lease,
+    ...(accessor === undefined ? {} : { tokenAccessor: accessor }),
+    endsAt: issued.expiresAt,
+  };
   const expiresAt =
     tokenExpiresAt === undefined ? issued.expiresAt : Math.min(issued.expiresAt, tokenExpiresAt);
   return { ...issued, expiresAt, lease };
