@@ -25,7 +25,7 @@ export type { FakeGoogleApis, FakeGoogleApisOptions } from './gcp/google/fake-go
 export { FakeAzureTenant } from './azure/fake-azure-tenant.js';
 export type { FakeServicePrincipal } from './azure/fake-azure-tenant.js';
 export { startFakeAzure } from './azure/fake-azure.js';
-export type { FakeAzure, FakeAzureOptions } from './azure/fake-azure.js';
+export type { FakeAzure, FakeAzureOptions, FakeAzureRequest } from './azure/fake-azure.js';
 export type { AccessTokenClaims } from './azure/entra/token-signer.js';
 export { createFakeGuestInfo } from './vsphere/fake-guestinfo.js';
 export type { FakeGuestInfo, FakeGuestInfoOptions } from './vsphere/fake-guestinfo.js';

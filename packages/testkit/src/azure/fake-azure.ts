@@ -19,6 +19,17 @@ export interface FakeAzureOptions {
   readonly tokenLifetimeSeconds?: number;
 }
 
+/** One request to the fake, as `FakeAzure.requests` records it. */
+export interface FakeAzureRequest {
+  readonly method: string;
+  readonly path: string;
+  readonly status: number;
+  /** A token request's `client_id` (which service principal asked). */
+  readonly clientId?: string;
+  /** A token request's `scope` (`<resource>/.default`). */
+  readonly scope?: string;
+}
+
 export interface FakeAzure {
   /** `https://127.0.0.1:<port>`: the authority host for MSAL and the ARM endpoint for az. */
   readonly url: string;
@@ -27,8 +38,8 @@ export interface FakeAzure {
   readonly tenant: FakeAzureTenant;
   /** The claims of a token this fake issued, or undefined (for asserting on what clients got). */
   verifyToken(token: string): AccessTokenClaims | undefined;
-  /** Every request as `{ method, path, status }`. */
-  readonly requests: ReadonlyArray<{ method: string; path: string; status: number }>;
+  /** Every request; those with a form body (token requests) also name its client and scope. */
+  readonly requests: ReadonlyArray<FakeAzureRequest>;
   stop(): Promise<void>;
 }
 
@@ -42,7 +53,7 @@ export async function startFakeAzure(options: FakeAzureOptions = {}): Promise<Fa
   const tenant = options.tenant ?? new FakeAzureTenant();
   const signer = new TokenSigner();
   const tls = await generateLoopbackTls();
-  const requests: Array<{ method: string; path: string; status: number }> = [];
+  const requests: FakeAzureRequest[] = [];
   let baseUrl = '';
   const settings = {
     tenant,
@@ -70,7 +81,14 @@ export async function startFakeAzure(options: FakeAzureOptions = {}): Promise<Fa
       void receive(message)
         .then((request) => {
           const { status, body } = answer(request);
-          requests.push({ method: request.method, path: request.path, status });
+          const form = request.method === 'POST' ? new URLSearchParams(request.body) : undefined;
+          requests.push({
+            method: request.method,
+            path: request.path,
+            status,
+            clientId: form?.get('client_id') ?? undefined,
+            scope: form?.get('scope') ?? undefined,
+          });
           send(response, status, body);
         })
         .catch((error: unknown) => {
