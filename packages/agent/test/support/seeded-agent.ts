@@ -21,10 +21,16 @@ export interface SeededVault extends DevBackends {
 /**
  * The backends of `guise dev` (Vault, STS, Google, Azure, seeded alike) on `clock` if given, plus
  * `extraRoles` (AWS engine roles mapped to IAM roles of the same name, allowed to the same
- * AppRole) and an unwrapped secret_id for agents started with `startAgentOn`.
+ * AppRole), `extraPolicies` (name → HCL, for what a test seeds itself, also given to the AppRole)
+ * and an unwrapped secret_id for agents started with `startAgentOn`.
  */
 export async function startSeededVault(
-  options: { clock?: Clock; extraRoles?: readonly string[]; secretIdUses?: number } = {},
+  options: {
+    clock?: Clock;
+    extraRoles?: readonly string[];
+    extraPolicies?: Readonly<Record<string, string>>;
+    secretIdUses?: number;
+  } = {},
 ): Promise<SeededVault> {
   const { clock } = options;
   const backends = await startDevBackends(clock ? { now: () => clock.now() } : {});
@@ -36,14 +42,19 @@ export async function startSeededVault(
       role_arns: [`arn:aws:iam::${backends.vault.aws.accountId}:role/${role}`],
     });
   }
-  if (extraRoles.length > 0) {
-    await operator.write('sys/policies/acl/extra-roles', {
-      policy: extraRoles
+  const policies: Record<string, string> = {
+    ...(extraRoles.length > 0 && {
+      'extra-roles': extraRoles
         .map((r) => `path "aws/sts/${r}" {\n  capabilities = ["read", "update"]\n}\n`)
         .join('\n'),
-    });
+    }),
+    ...options.extraPolicies,
+  };
+  for (const [name, policy] of Object.entries(policies))
+    await operator.write(`sys/policies/acl/${name}`, { policy });
+  if (Object.keys(policies).length > 0) {
     await operator.write(`auth/approle/role/${appRole.roleName}`, {
-      token_policies: [...appRole.policies, 'extra-roles'],
+      token_policies: [...appRole.policies, ...Object.keys(policies)],
       token_ttl: '1h',
     });
   }
