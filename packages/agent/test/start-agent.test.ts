@@ -94,7 +94,7 @@ describe('startAgent', () => {
     };
     await expect(
       startAgent(config, { logger: new JsonLogger({ write: () => undefined }) }),
-    ).rejects.toThrow(/EADDRINUSE/);
+    ).rejects.toMatchObject({ name: 'ListenError', code: 'EADDRINUSE' });
   });
 });
 
