@@ -22,7 +22,7 @@ export const awsDialect: BenchDialect = {
   publishedLimit: {
     perSecond: 1_024,
     unit: 'packets',
-    description: "AWS IMDS's ~1,024 packets/s per interface (reference/aws-imds.md §1.5)",
+    description: "AWS IMDS's ~1,024 packets/s (aws-imds.md §1.5)",
   },
   // IMDSv1 and v2 both: `tokens` is left at its default, optional.
   agentConfig: (backend) => ({ aws: backend.cloudSections.aws }),

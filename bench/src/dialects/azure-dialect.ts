@@ -27,8 +27,7 @@ export const azureDialect: BenchDialect = {
   publishedLimit: {
     perSecond: 20,
     unit: 'requests',
-    description:
-      "Azure IMDS's 20 identity requests/s (reference/azure-imds.md §0.9; guise's own emulation of it off)",
+    description: "Azure IMDS's 20 identity requests/s (azure-imds.md §0.9)",
   },
   agentConfig: (backend) => ({
     azure: { ...backend.cloudSections.azure, identityRequestsPerSecond: THROTTLE_OFF },

@@ -19,7 +19,7 @@ export interface PublishedLimit {
   readonly perSecond: number;
   /** AWS counts packets (per network interface), Azure counts identity requests. */
   readonly unit: 'packets' | 'requests';
-  /** e.g. "AWS IMDS's ~1,024 packets/s per interface", with where the figure comes from. */
+  /** e.g. "AWS IMDS's ~1,024 packets/s", with where in reference/ it comes from. */
   readonly description: string;
 }
 
