@@ -13,7 +13,10 @@ export interface LoadOptions {
   readonly keepAlive: boolean;
 }
 
-/** What one run measured; latencies in milliseconds. */
+/**
+ * What one run measured. Latencies in milliseconds, from the write of a request on a connected
+ * socket to the end of its answer: wrk cannot time a TCP connect, so neither generator does.
+ */
 export interface LoadResult {
   readonly requests: number;
   readonly requestsPerSecond: number;
@@ -35,7 +38,5 @@ export interface LoadResult {
 export interface LoadGenerator {
   /** For the report, e.g. "wrk 4.1.0, 1 thread". */
   readonly name: string;
-  /** What its latency figures span, for the report. */
-  readonly latencyNote: string;
   run(options: LoadOptions): Promise<LoadResult>;
 }

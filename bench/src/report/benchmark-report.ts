@@ -83,7 +83,7 @@ export function goalsTable(goals: readonly Goal[]): string {
 function describeRun(report: BenchmarkReport): string[] {
   const { settings, generator, network } = report;
   return [
-    `- Load generator: ${generator.name}; latency runs ${generator.latencyNote}.`,
+    `- Load generator: ${generator.name}. Latency runs from the write of a request on a connected socket to the end of its answer (a TCP connect is not timed).`,
     `- Load: ${settings.connections} closed-loop connections; per (case, connection, server) ${settings.warmupSeconds} s of warm-up, then ${settings.rounds} round(s) of ${settings.seconds} s with the servers taking turns, the median round (by req/s) shown. Each server is a child process of its own (guise is one Node.js process: one core for JavaScript), all on 127.0.0.1.`,
     network === 'private'
       ? '- Network: a private namespace (`unshare -rn`, loopback only), so the TCP segment counts are this run’s alone.'

@@ -27,8 +27,6 @@ export function wrkVersion(): string | undefined {
 export function wrkGenerator(version: string, threads: number): LoadGenerator {
   return {
     name: `${version}, ${threads} thread${threads === 1 ? '' : 's'}`,
-    latencyNote:
-      'from the write of a request to the end of its answer, on a connected socket (a TCP connect is not included)',
     run: (options) => runWrk(options, threads),
   };
 }
