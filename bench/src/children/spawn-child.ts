@@ -10,8 +10,8 @@ export interface SpawnedChild {
   readonly spawnedAt: number;
   next<T extends ChildMessage['type']>(type: T): Promise<Extract<ChildMessage, { type: T }>>;
   send(message: ParentMessage): void;
-  /** Resident set size of the child, read from /proc (Linux), in MiB. */
-  rssMiB(): number;
+  /** Resident set size of the child, read from /proc (Linux), in MB (10^6 bytes, issue 5's unit). */
+  rssMB(): number;
   stop(): Promise<void>;
 }
 
@@ -57,10 +57,11 @@ export function spawnChild(entry: string, options: SpawnOptions = {}): SpawnedCh
     spawnedAt,
     next: next as SpawnedChild['next'],
     send: (message) => child.send(message),
-    rssMiB: () => {
+    rssMB: () => {
+      // /proc says "kB" and means KiB.
       const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
       const kib = Number(/^VmRSS:\s+(\d+) kB/m.exec(status)?.[1]);
-      return kib / 1024;
+      return (kib * 1024) / 1e6;
     },
     stop: async () => {
       // SIGINT lets the agent stop cleanly, which is also when `--cpu-prof` writes its profile.

@@ -1,5 +1,7 @@
 import { awsDialect } from './aws-dialect.js';
+import { azureDialect } from './azure-dialect.js';
 import type { BenchDialect } from './bench-dialect.js';
+import { gcpDialect } from './gcp-dialect.js';
 
-/** Every dialect the benchmark covers; GCP and Azure are one entry each once their providers land. */
-export const DIALECTS: readonly BenchDialect[] = [awsDialect];
+/** Every dialect the benchmark covers. */
+export const DIALECTS: readonly BenchDialect[] = [awsDialect, gcpDialect, azureDialect];

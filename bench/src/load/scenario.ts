@@ -1,11 +1,8 @@
-import type { RawResponse, RequestSpec } from './http-exchange.js';
+import type { RequestSpec } from './http-exchange.js';
 
 /**
- * What one simulated client does per iteration, e.g. IMDSv2's PUT of a token then the GET of the
- * credential with it. A step sees the previous step's response of the same iteration.
+ * The requests one simulated client sends in turn, round after round, e.g. IMDSv2's PUT of a
+ * token then the GET of the credential with it. Fixed bytes, so that every load generator sends
+ * exactly the same requests.
  */
-export interface ScenarioStep {
-  readonly request: (previous: RawResponse | undefined) => RequestSpec;
-}
-
-export type Scenario = readonly ScenarioStep[];
+export type Scenario = readonly RequestSpec[];

@@ -28,7 +28,7 @@ export async function measureColdPath(
 ): Promise<ColdPathFigures> {
   const countIssues = async () => {
     const answer = backendChild.next('vault-calls');
-    backendChild.send({ type: 'count-vault-calls', pathPrefix: dialect.vaultIssuePath(backend) });
+    backendChild.send({ type: 'count-vault-calls', path: dialect.vaultIssuePath(backend) });
     return (await answer).count;
   };
   const before = await countIssues();

@@ -1,7 +1,7 @@
 import type { SpawnedChild } from '../children/spawn-child.js';
-import type { BenchCase } from '../dialects/bench-dialect.js';
-import type { LoadResult } from '../load/run-load.js';
-import { runLoad } from '../load/run-load.js';
+import type { LoadGenerator, LoadResult } from '../load/load-generator.js';
+import type { Scenario } from '../load/scenario.js';
+import { startSegmentCount } from './tcp-segments.js';
 
 /** A server under test, already listening on `port`. */
 export interface ServerUnderTest {
@@ -14,67 +14,84 @@ export type ServerName = 'node:http' | 'koa' | 'guise';
 
 export type ConnectionMode = 'keep-alive' | 'close';
 
+/** A bench case with its requests prepared against the running guise. */
+export interface PreparedCase {
+  readonly name: string;
+  readonly dialect: string;
+  readonly scenario: Scenario;
+}
+
 export interface LoadRow {
   readonly caseName: string;
+  readonly dialect: string;
   readonly mode: ConnectionMode;
   readonly server: ServerName;
   readonly result: LoadResult;
   /** Lowest and highest req/s of the rounds: how far apart runs on this machine were. */
   readonly roundsRange: readonly [number, number];
-  readonly rssBeforeMiB: number;
-  readonly rssAfterMiB: number;
+  /** TCP segments (both directions) per answered request in the reported round; absent off Linux. */
+  readonly segmentsPerRequest: number | undefined;
+  readonly rssBeforeMB: number;
+  readonly rssAfterMB: number;
 }
 
 export interface LoadSettings {
   readonly connections: number;
   /** Length of one measured round. */
-  readonly durationMs: number;
+  readonly seconds: number;
   /** Rounds per (case, mode, server); the median round by req/s is reported. */
   readonly rounds: number;
-  readonly warmupMs: number;
+  readonly warmupSeconds: number;
 }
 
 /**
  * Every case in both connection modes against every server. The servers take turns round by round
  * within each (case, mode), so that drift of the machine affects all three alike, and the median
- * round is reported: on a small machine where the load generator shares the CPUs with the server,
- * single runs of a few seconds vary by ±30 %.
+ * round is reported: on a small, shared machine single runs of a few seconds vary by tens of
+ * percent.
  */
 export async function measureLoad(
+  generator: LoadGenerator,
   servers: readonly ServerUnderTest[],
-  cases: readonly BenchCase[],
+  cases: readonly PreparedCase[],
   settings: LoadSettings,
   onRow: (row: LoadRow) => void,
 ): Promise<LoadRow[]> {
   const rows: LoadRow[] = [];
   for (const benchCase of cases) {
     for (const mode of ['keep-alive', 'close'] as const) {
-      const rounds = servers.map((server) => ({
-        server,
-        rows: [] as Array<Omit<LoadRow, 'roundsRange'>>,
-      }));
-      for (const server of servers)
-        await loadOnce(server, benchCase, mode, settings, settings.warmupMs);
+      const run = (server: ServerUnderTest, seconds: number) =>
+        generator.run({
+          host: '127.0.0.1',
+          port: server.port,
+          scenario: benchCase.scenario,
+          connections: settings.connections,
+          seconds,
+          keepAlive: mode === 'keep-alive',
+        });
+      for (const server of servers) await run(server, settings.warmupSeconds);
+      const rounds = new Map(servers.map((server) => [server, [] as LoadRow[]]));
       for (let round = 0; round < settings.rounds; round += 1) {
-        for (const { server, rows: serverRows } of rounds) {
-          const rssBeforeMiB = server.child.rssMiB();
-          const result = await loadOnce(server, benchCase, mode, settings, settings.durationMs);
-          serverRows.push({
+        for (const server of servers) {
+          const rssBeforeMB = server.child.rssMB();
+          const segments = startSegmentCount();
+          const result = await run(server, settings.seconds);
+          rounds.get(server)?.push({
             caseName: benchCase.name,
+            dialect: benchCase.dialect,
             mode,
             server: server.name,
             result,
-            rssBeforeMiB,
-            rssAfterMiB: server.child.rssMiB(),
+            roundsRange: [result.requestsPerSecond, result.requestsPerSecond],
+            segmentsPerRequest:
+              segments && result.requests > 0 ? segments() / result.requests : undefined,
+            rssBeforeMB,
+            rssAfterMB: server.child.rssMB(),
           });
         }
       }
-      for (const { rows: serverRows } of rounds) {
-        serverRows.sort((a, b) => a.result.requestsPerSecond - b.result.requestsPerSecond);
-        const median = serverRows[Math.floor(serverRows.length / 2)];
-        if (!median) continue;
-        const rates = serverRows.map((r) => r.result.requestsPerSecond);
-        const row: LoadRow = { ...median, roundsRange: [Math.min(...rates), Math.max(...rates)] };
+      for (const serverRows of rounds.values()) {
+        const row = medianRound(serverRows);
         rows.push(row);
         onRow(row);
       }
@@ -83,19 +100,16 @@ export async function measureLoad(
   return rows;
 }
 
-function loadOnce(
-  server: ServerUnderTest,
-  benchCase: BenchCase,
-  mode: ConnectionMode,
-  settings: LoadSettings,
-  durationMs: number,
-): Promise<LoadResult> {
-  return runLoad({
-    host: '127.0.0.1',
-    port: server.port,
-    scenario: benchCase.scenario,
-    connections: settings.connections,
-    durationMs,
-    keepAlive: mode === 'keep-alive',
-  });
+/** The round with the median req/s, carrying the range of all rounds. */
+export function medianRound(rounds: readonly LoadRow[]): LoadRow {
+  const sorted = [...rounds].sort(
+    (a, b) => a.result.requestsPerSecond - b.result.requestsPerSecond,
+  );
+  const median = sorted[Math.floor(sorted.length / 2)];
+  const [slowest, fastest] = [sorted[0], sorted[sorted.length - 1]];
+  if (!median || !slowest || !fastest) throw new Error('no rounds to take the median of');
+  return {
+    ...median,
+    roundsRange: [slowest.result.requestsPerSecond, fastest.result.requestsPerSecond],
+  };
 }

@@ -6,21 +6,23 @@ import { startAgentChild } from './start-agent-child.js';
 
 export interface StartupFigures {
   /** The dialects the agent was configured with. */
-  readonly dialects: string;
+  readonly dialects: readonly string[];
   /** From `fork()` to the first answer of any status (a 503 while the first credential is on its way counts). */
   readonly firstAnswerMs: number;
   /** From `fork()` to the first 200 on the first dialect's credential path. */
   readonly firstCredentialMs: number;
-  /** RSS of the agent after its credentials are cached and it has been idle for `IDLE_MS`. */
-  readonly idleRssMiB: number;
+  /** RSS of the agent (MB) after its credentials are cached and it has been idle for `idleMs`. */
+  readonly idleRssMB: number;
+  readonly idleMs: number;
 }
 
 const IDLE_MS = 3_000;
 const POLL_MS = 2;
 
 /**
- * Starts an agent and polls its credential path from the moment of `fork()`: what a host booting
- * sees. Then lets it sit idle and reads its RSS.
+ * Starts an agent and polls its first dialect's credential path from the moment of `fork()`: what
+ * a host booting sees. Then, once every dialect's credential is cached (`ready`), lets it sit idle
+ * and reads its RSS.
  */
 export async function measureStartup(
   backend: BackendInfo,
@@ -43,10 +45,11 @@ export async function measureStartup(
     await agent.next('ready');
     await sleep(IDLE_MS);
     return {
-      dialects: dialects.map((d) => d.name).join('+'),
+      dialects: dialects.map((d) => d.name),
       firstAnswerMs: firstAnswerMs ?? NaN,
       firstCredentialMs,
-      idleRssMiB: agent.rssMiB(),
+      idleRssMB: agent.rssMB(),
+      idleMs: IDLE_MS,
     };
   } finally {
     await agent.stop();

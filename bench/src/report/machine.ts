@@ -1,16 +1,17 @@
 import os from 'node:os';
 
-/** Where the figures were taken: they mean little without it. */
-export function describeMachine(): string[] {
+const formatLoad = (load: readonly number[]) => load.map((l) => l.toFixed(2)).join(' / ');
+
+/**
+ * Where the figures were taken: they mean little without it. Other jobs on a shared machine move
+ * them by tens of percent, so it says how busy the machine was when the run began and ended.
+ */
+export function describeMachine(loadAtStart: readonly number[]): string[] {
   const cpus = os.cpus();
   return [
     `- Date: ${new Date().toISOString()}`,
-    `- Machine: ${cpus[0]?.model ?? 'unknown CPU'} × ${cpus.length} logical CPUs, ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB RAM, ${os.type()} ${os.release()}`,
+    `- Machine: ${cpus[0]?.model ?? 'unknown CPU'} × ${cpus.length} logical CPUs, ${(os.totalmem() / 1e9).toFixed(1)} GB RAM, ${os.type()} ${os.release()}`,
     `- Node.js ${process.version}`,
-    // Other jobs on a shared machine move the figures by tens of percent: say how busy it was.
-    `- Load average when the report was written (1/5/15 min): ${os
-      .loadavg()
-      .map((l) => l.toFixed(2))
-      .join(' / ')}`,
+    `- Load average (1/5/15 min) when the run began: ${formatLoad(loadAtStart)}; when the report was written: ${formatLoad(os.loadavg())}. Above ${cpus.length} (the CPU count), other jobs took CPU time from the servers and the generator.`,
   ];
 }

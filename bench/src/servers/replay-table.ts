@@ -3,13 +3,19 @@ export interface CapturedResponse {
   readonly method: string;
   readonly path: string;
   readonly status: number;
-  /** Response headers as guise sent them, minus `Date` and `Content-Length` (every server adds its own). */
+  /** guise closed the connection after this answer although the client asked for keep-alive. */
+  readonly close: boolean;
+  /**
+   * Response headers as guise sent them, minus `Date`, `Content-Length`, `Connection` and
+   * `Keep-Alive` (every server writes its own).
+   */
   readonly headers: Readonly<Record<string, string>>;
   readonly bodyBase64: string;
 }
 
 export interface ReplayEntry {
   readonly status: number;
+  /** The headers to send, `Connection: close` among them where guise closes. */
   readonly headers: Readonly<Record<string, string>>;
   readonly body: Buffer;
 }
@@ -27,7 +33,11 @@ export function loadReplayTable(): (method: string, path: string) => ReplayEntry
   const table = new Map<string, ReplayEntry>(
     captured.map((c) => [
       `${c.method} ${c.path}`,
-      { status: c.status, headers: c.headers, body: Buffer.from(c.bodyBase64, 'base64') },
+      {
+        status: c.status,
+        headers: c.close ? { ...c.headers, Connection: 'close' } : c.headers,
+        body: Buffer.from(c.bodyBase64, 'base64'),
+      },
     ]),
   );
   return (method, path) => table.get(`${method} ${path}`);
