@@ -20,6 +20,18 @@ export interface VaultFaults {
    */
   standbyRedirectTo: string | undefined;
   /**
+   * A performance standby (Enterprise): requests are answered as on the active node (reads are
+   * served locally, writes forwarded), and `sys/health` says `performance_standby: true` with
+   * `performancestandbycode` (473 by default, or the active code with `perfstandbyok=true`).
+   */
+  performanceStandby: boolean;
+  /**
+   * Gone from the network: every connection is cut as soon as it carries a request (kept-alive
+   * ones included), health included, without an answer — clients see a reset connection
+   * (`socket hang up`, ECONNRESET), as when the node or its listener is down.
+   */
+  unreachable: boolean;
+  /**
    * The next `count` requests other than `sys/health` are answered with `status` and
    * `{"errors":[message]}`. Default messages are Vault's for that status: 429 `rate limit quota
    * exceeded`, 500 `internal error`, 502 `upstream rate limited`, 503 `Vault is sealed`, 412
@@ -47,6 +59,8 @@ export class FaultSwitches implements VaultFaults {
   sealed = false;
   delayMs = 0;
   standbyRedirectTo: string | undefined = undefined;
+  performanceStandby = false;
+  unreachable = false;
   private readonly queued: InjectedFailure[] = [];
 
   failNext(count: number, status: number, message?: string): void {
