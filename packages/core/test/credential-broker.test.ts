@@ -157,6 +157,23 @@ describe('CredentialBroker', () => {
     source.release();
   });
 
+  it('serves the still-usable cached credential when a due replacement is slow, and takes the replacement once it comes', async () => {
+    const { clock, broker, source } = setup({ clientWaitMs: 50 });
+    const first = await broker.get(source, undefined); // not warmed: no refresh ahead
+    await clock.advance(45 * MIN); // below the floor, nobody asked: nothing was refreshed
+    // The backend hangs (a Vault that answers only after its timeout): not known to fail yet.
+    source.hold();
+    const started = performance.now();
+    const served = await broker.get(source, undefined);
+    expect(served.value).toBe(first.value);
+    expect(performance.now() - started).toBeLessThan(1_000);
+    expect(source.calls).toBe(2);
+    source.release();
+    await new Promise((resolve) => setImmediate(resolve));
+    expect((await broker.get(source, undefined)).value).toBe('cred-2');
+    expect(source.calls).toBe(2);
+  });
+
   it('backs off while the backend fails instead of calling it once per request', async () => {
     const { clock, broker, source } = setup();
     source.failing = new Error('connection refused');

@@ -57,7 +57,8 @@ interface Slot<T, R> {
  * - replaces it ahead of the floor, at a jittered time, renewing a renewable lease in place
  *   before falling back to a fresh issue;
  * - keeps serving it while the backend fails, until it is within `outageMarginMs` of expiry,
- *   retrying with capped exponential backoff and full jitter meanwhile;
+ *   retrying with capped exponential backoff and full jitter meanwhile; a backend that is merely
+ *   slow to answer a due replacement keeps a client no longer than `clientWaitMs`;
  * - forgets unpinned credentials nobody asked for during their lifetime, so request-shaped keys
  *   (audiences, scopes) cannot grow without bound.
  */
@@ -108,8 +109,11 @@ export class CredentialBroker {
       if (slot.current && this.usableInOutage(slot.current, now)) return slot.current;
       throw new CredentialUnavailableError(slot.label, { cause: slot.lastError });
     }
+    const refreshing = this.refresh(slot);
     try {
-      return await this.refresh(slot);
+      const cached = slot.current;
+      if (!cached || !this.usableInOutage(cached, now)) return await refreshing;
+      return (await withinRealTime(refreshing, this.policy.clientWaitMs)) ?? cached;
     } catch (error) {
       const cached = slot.current;
       if (cached && this.usableInOutage(cached, this.clock.now())) return cached;
@@ -330,6 +334,23 @@ export class CredentialBroker {
         error: describe(error),
       });
     }
+  }
+}
+
+/**
+ * `work`'s outcome if it settles within `ms` real milliseconds, else undefined (it goes on, and a
+ * later failure is handled where it is retried). Real time whatever the broker's clock: it is a
+ * client's patience, and clients time out in real time.
+ */
+async function withinRealTime<T>(work: Promise<T>, ms: number): Promise<T | undefined> {
+  let timer: NodeJS.Timeout | undefined;
+  const patience = new Promise<undefined>((resolve) => {
+    timer = setTimeout(() => resolve(undefined), ms);
+  });
+  try {
+    return await Promise.race([work, patience]);
+  } finally {
+    clearTimeout(timer);
   }
 }
 
