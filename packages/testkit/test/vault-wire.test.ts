@@ -250,7 +250,7 @@ describe('fake Vault on the wire', () => {
       );
     });
 
-    it('fails the next n requests (health excluded) and delays responses', async () => {
+    it('fails the next n requests or every n-th (health excluded) and delays responses', async () => {
       vault.faults.failNext(2, 500);
       expect((await vaultFetch(vault.url, 'sys/health')).status).toBe(200);
       const first = await asRoot('auth/token/lookup-self');
@@ -260,6 +260,13 @@ describe('fake Vault on the wire', () => {
       expect((await asRoot('auth/token/lookup-self')).json).toEqual({
         errors: ['rate limit quota exceeded'],
       });
+      expect((await asRoot('auth/token/lookup-self')).status).toBe(200);
+
+      vault.faults.failEvery(3, 500);
+      const statuses: number[] = [];
+      for (let i = 0; i < 6; i += 1) statuses.push((await asRoot('auth/token/lookup-self')).status);
+      expect(statuses).toEqual([200, 200, 500, 200, 200, 500]);
+      vault.faults.clearFailures();
       expect((await asRoot('auth/token/lookup-self')).status).toBe(200);
 
       vault.faults.delayMs = 150;

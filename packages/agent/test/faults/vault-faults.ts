@@ -6,13 +6,23 @@ import type { FakeVault } from '@guise/testkit';
  */
 export interface VaultFault {
   readonly name: string;
+  /**
+   * Whether the agent can get no credential at all while it lasts: clients then get their
+   * dialect's retryable status once the cached credentials run out. Otherwise (a flaky Vault)
+   * clients must not notice anything.
+   */
+  readonly outage: boolean;
   begin(vault: FakeVault): void;
   end(vault: FakeVault): void;
 }
 
+/** The Vault request timeout of the scenario's agent (`vault.requestTimeout`). */
+export const SCENARIO_VAULT_TIMEOUT = '1s';
+
 export const VAULT_FAULTS: readonly VaultFault[] = [
   {
     name: 'sealed (503 "Vault is sealed")',
+    outage: true,
     begin: (vault) => {
       vault.faults.sealed = true;
     },
@@ -22,6 +32,7 @@ export const VAULT_FAULTS: readonly VaultFault[] = [
   },
   {
     name: 'standby redirecting (307) to an active node that is down',
+    outage: true,
     begin: (vault) => {
       vault.faults.standbyRedirectTo = 'http://127.0.0.1:9';
     },
@@ -30,9 +41,37 @@ export const VAULT_FAULTS: readonly VaultFault[] = [
     },
   },
   {
-    name: 'intermittent 500s',
+    name: '500 on every request',
+    outage: true,
     // Enough queued failures to outlast the outage whatever the backoff's jitter draws.
-    begin: (vault) => vault.faults.failNext(1_000, 500),
+    begin: (vault) => vault.faults.failNext(100_000, 500),
     end: (vault) => vault.faults.clearFailures(),
+  },
+  {
+    name: 'intermittent 500s (every other request)',
+    outage: false,
+    begin: (vault) => vault.faults.failEvery(2, 500),
+    end: (vault) => vault.faults.clearFailures(),
+  },
+  {
+    name: 'unreachable (every connection cut)',
+    outage: true,
+    begin: (vault) => {
+      vault.faults.unreachable = true;
+    },
+    end: (vault) => {
+      vault.faults.unreachable = false;
+    },
+  },
+  {
+    // Real seconds: with the scenario's clock, an answer this late is hours of its time.
+    name: `slow (every answer 2 s late, beyond the agent's ${SCENARIO_VAULT_TIMEOUT} request timeout)`,
+    outage: true,
+    begin: (vault) => {
+      vault.faults.delayMs = 2_000;
+    },
+    end: (vault) => {
+      vault.faults.delayMs = 0;
+    },
   },
 ];

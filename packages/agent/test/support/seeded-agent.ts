@@ -74,6 +74,8 @@ export interface AgentOptions {
   readonly tokenFile?: string;
   /** The dialects the agent serves (default AWS alone). */
   readonly dialects?: readonly Dialect[];
+  /** More keys of the `vault` section (`requestTimeout`, ...). */
+  readonly vault?: Record<string, unknown>;
 }
 
 /** An agent serving `role` (AWS) and the seeded GCP and Azure identities of `dialects`. */
@@ -81,7 +83,7 @@ export async function startAgentOn(
   seeded: SeededVault,
   role: string,
   logger: Logger,
-  { extra = {}, clock, tokenFile, dialects = ['aws'] }: AgentOptions = {},
+  { extra = {}, clock, tokenFile, dialects = ['aws'], vault = {} }: AgentOptions = {},
 ): Promise<RunningAgent> {
   const sections: Record<string, unknown> = devCloudSections(seeded, { awsRole: role });
   const config = parseConfig({
@@ -95,6 +97,7 @@ export async function startAgentOn(
           secretId: { value: seeded.secretId, wrapped: false },
         },
       },
+      ...vault,
     },
     ...Object.fromEntries(dialects.map((dialect) => [dialect, sections[dialect]])),
     ...extra,

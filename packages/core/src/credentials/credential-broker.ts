@@ -35,8 +35,10 @@ interface Slot<T, R> {
   readonly label: string;
   current?: Issued<T>;
   inflight?: Promise<Issued<T>>;
+  /** The attempt in flight has kept a client waiting `clientWaitMs` already: others do not wait. */
+  overdue: boolean;
   cancelTimer?: () => void;
-  /** Consecutive failed refreshes; 0 while healthy. Drives backoff and "one log line per state change". */
+  /** Consecutive failed refreshes; 0 while healthy. Drives backoff. */
   failures: number;
   /** While failing: the last error and when the backoff allows the next backend call. */
   lastError?: unknown;
@@ -65,6 +67,12 @@ interface Slot<T, R> {
 @injectable()
 export class CredentialBroker {
   private readonly slots = new Map<string, Slot<unknown, unknown>>();
+  /**
+   * Ids of the sources whose last attempt failed, for "one log line per state change": kept apart
+   * from the slots, because a slot nobody asks for is dropped and a new one made on the next ask
+   * (an Azure principal asked for only when a token is due), and that is no change of state.
+   */
+  private readonly failingSources = new Set<string>();
   private readonly listeners = new Set<BrokerListener>();
   private closed = false;
   private readonly log: Logger;
@@ -113,7 +121,11 @@ export class CredentialBroker {
     try {
       const cached = slot.current;
       if (!cached || !this.usableInOutage(cached, now)) return await refreshing;
-      return (await withinRealTime(refreshing, this.policy.clientWaitMs)) ?? cached;
+      if (slot.overdue) return cached;
+      const refreshed = await withinRealTime(refreshing, this.policy.clientWaitMs);
+      if (refreshed) return refreshed;
+      slot.overdue = slot.inflight !== undefined;
+      return cached;
     } catch (error) {
       const cached = slot.current;
       if (cached && this.usableInOutage(cached, this.clock.now())) return cached;
@@ -186,6 +198,7 @@ export class CredentialBroker {
         request,
         label,
         failures: 0,
+        overdue: false,
         retryAt: 0,
         pinned: false,
         asks: 0,
@@ -211,6 +224,7 @@ export class CredentialBroker {
   private refresh<T, R>(slot: Slot<T, R>): Promise<Issued<T>> {
     slot.inflight ??= this.replace(slot).finally(() => {
       slot.inflight = undefined;
+      slot.overdue = false;
     });
     return slot.inflight;
   }
@@ -224,7 +238,7 @@ export class CredentialBroker {
     try {
       const next = await this.renewOrIssue(slot);
       this.emit(slot.label, outcomeOf(previous, next), started);
-      if (slot.failures > 0) {
+      if (this.failingSources.delete(slot.source.id)) {
         this.log.info('credential source recovered', {
           source: slot.label,
           failures: slot.failures,
@@ -239,7 +253,8 @@ export class CredentialBroker {
       this.emit(slot.label, 'failed', started);
       slot.failures += 1;
       slot.lastError = error;
-      if (slot.failures === 1) {
+      if (!this.failingSources.has(slot.source.id)) {
+        this.failingSources.add(slot.source.id);
         this.log.warn('credential refresh failed; serving cached credential while valid', {
           source: slot.label,
           error: describe(error),
@@ -274,10 +289,11 @@ export class CredentialBroker {
           source: slot.label,
         });
       } catch (error) {
-        this.log.info('lease renewal failed; issuing a new credential', {
-          source: slot.label,
-          error: describe(error),
-        });
+        // Once the source is failing, every retry would say it again: the warning said it once.
+        const fields = { source: slot.label, error: describe(error) };
+        if (this.failingSources.has(source.id))
+          this.log.debug('lease renewal failed; issuing a new credential', fields);
+        else this.log.info('lease renewal failed; issuing a new credential', fields);
       }
     }
     return source.issue(slot.request);

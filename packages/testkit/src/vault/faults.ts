@@ -38,7 +38,12 @@ export interface VaultFaults {
    * `required index state not present`, otherwise the HTTP reason phrase.
    */
   failNext(count: number, status: number, message?: string): void;
-  /** Drops the failures `failNext` queued that have not been used yet (the outage is over). */
+  /**
+   * From now on every `n`-th request other than `sys/health` is answered with `status` (default
+   * messages as `failNext`), the others normally: a flaky Vault rather than a down one.
+   */
+  failEvery(n: number, status: number, message?: string): void;
+  /** Drops the failures `failNext` queued and stops `failEvery` (the outage is over). */
   clearFailures(): void;
 }
 
@@ -62,18 +67,37 @@ export class FaultSwitches implements VaultFaults {
   performanceStandby = false;
   unreachable = false;
   private readonly queued: InjectedFailure[] = [];
+  private periodic: { readonly every: number; readonly failure: InjectedFailure } | undefined;
+  private counted = 0;
 
   failNext(count: number, status: number, message?: string): void {
-    const text = message ?? VAULT_MESSAGES[status] ?? STATUS_CODES[status] ?? `status ${status}`;
-    for (let i = 0; i < count; i += 1) this.queued.push({ status, message: text });
+    const failure = failureOf(status, message);
+    for (let i = 0; i < count; i += 1) this.queued.push(failure);
+  }
+
+  failEvery(n: number, status: number, message?: string): void {
+    if (!Number.isInteger(n) || n < 1) throw new Error(`failEvery: n must be 1 or more, got ${n}`);
+    this.periodic = { every: n, failure: failureOf(status, message) };
+    this.counted = 0;
   }
 
   clearFailures(): void {
     this.queued.length = 0;
+    this.periodic = undefined;
   }
 
-  /** The failure to inject into the current request, if one is queued. */
+  /** The failure to inject into the current request, if one is due. */
   takeFailure(): InjectedFailure | undefined {
-    return this.queued.shift();
+    const queued = this.queued.shift();
+    if (queued || !this.periodic) return queued;
+    this.counted += 1;
+    return this.counted % this.periodic.every === 0 ? this.periodic.failure : undefined;
   }
+}
+
+function failureOf(status: number, message: string | undefined): InjectedFailure {
+  return {
+    status,
+    message: message ?? VAULT_MESSAGES[status] ?? STATUS_CODES[status] ?? `status ${status}`,
+  };
 }
