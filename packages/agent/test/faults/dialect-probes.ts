@@ -8,6 +8,8 @@ export interface SeenCredential {
   readonly id: string;
   /** Epoch ms, in whole seconds as the dialect states it. */
   readonly expiresAt: number;
+  /** The secret parts, which must never show up anywhere else. */
+  readonly secrets: readonly string[];
 }
 
 export interface ProbeAnswer {
@@ -17,8 +19,10 @@ export interface ProbeAnswer {
   readonly credential?: SeenCredential;
 }
 
-/** How a client of one dialect asks the agent for its credential, and what it gets. */
+/** How a client of one dialect asks the agent for a credential, and what it gets. */
 export interface DialectProbe {
+  /** What is asked for, for messages. */
+  readonly name: string;
   readonly dialect: Dialect;
   /**
    * The status the dialect's clients retry when no credential is fit to serve: 503 for IMDS
@@ -35,44 +39,76 @@ export interface DialectProbe {
   readonly path: string;
   readonly headers: Readonly<Record<string, string>>;
   /** The credential in a 200 body; `now` (epoch ms) for dialects that state a lifetime. */
-  read(body: Record<string, unknown>, now: number): SeenCredential;
+  read(body: string, now: number): SeenCredential;
 }
 
 export const DIALECT_PROBES: readonly DialectProbe[] = [
   {
+    name: 'AWS role credentials',
     dialect: 'aws',
     unavailableStatus: 503,
     outageMarginMs: 59_000,
     path: `/latest/meta-data/iam/security-credentials/${DEMO_ROLE}`,
     headers: {},
-    read: (body) => ({
-      id: String(body['AccessKeyId']),
-      expiresAt: Date.parse(String(body['Expiration'])),
-    }),
+    read: (text) => {
+      const body = json(text);
+      return {
+        id: String(body['AccessKeyId']),
+        expiresAt: Date.parse(String(body['Expiration'])),
+        secrets: [String(body['SecretAccessKey']), String(body['Token'])],
+      };
+    },
   },
   {
+    name: 'GCE access token',
     dialect: 'gcp',
     unavailableStatus: 503,
     outageMarginMs: 5 * 60_000,
     path: '/computeMetadata/v1/instance/service-accounts/default/token',
     headers: { 'Metadata-Flavor': 'Google' },
-    read: (body, now) => ({
-      id: String(body['access_token']),
-      expiresAt: Math.floor(now / 1000) * 1000 + Number(body['expires_in']) * 1000,
-    }),
+    read: (text, now) => {
+      const body = json(text);
+      return {
+        id: String(body['access_token']),
+        expiresAt: Math.floor(now / 1000) * 1000 + Number(body['expires_in']) * 1000,
+        secrets: [String(body['access_token'])],
+      };
+    },
   },
   {
+    name: 'GCE identity token (from a Vault-issued service-account key)',
+    dialect: 'gcp',
+    unavailableStatus: 503,
+    outageMarginMs: 59_000,
+    path: `/computeMetadata/v1/instance/service-accounts/default/identity?audience=${encodeURIComponent('https://guise.example/faults')}`,
+    headers: { 'Metadata-Flavor': 'Google' },
+    read: (token) => {
+      const [, payload = ''] = token.split('.');
+      const claims = JSON.parse(Buffer.from(payload, 'base64url').toString()) as { exp: number };
+      return { id: token, expiresAt: claims.exp * 1000, secrets: [token] };
+    },
+  },
+  {
+    name: 'Azure managed-identity token',
     dialect: 'azure',
     unavailableStatus: 500,
     outageMarginMs: 59_000,
     path: `/metadata/identity/oauth2/token?api-version=2018-02-01&resource=${encodeURIComponent('https://management.azure.com/')}`,
     headers: { Metadata: 'true' },
-    read: (body) => ({
-      id: String(body['access_token']),
-      expiresAt: Number(body['expires_on']) * 1000,
-    }),
+    read: (text) => {
+      const body = json(text);
+      return {
+        id: String(body['access_token']),
+        expiresAt: Number(body['expires_on']) * 1000,
+        secrets: [String(body['access_token'])],
+      };
+    },
   },
 ];
+
+function json(text: string): Record<string, unknown> {
+  return JSON.parse(text) as Record<string, unknown>;
+}
 
 /**
  * Asks like the dialect's clients, over one kept-alive connection (a fetch per ask would cost
@@ -99,7 +135,7 @@ export class Prober {
                 ? {
                     status,
                     body,
-                    credential: probe.read(JSON.parse(body) as Record<string, unknown>, now()),
+                    credential: probe.read(body, now()),
                   }
                 : { status, body },
             );

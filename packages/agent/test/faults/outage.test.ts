@@ -67,7 +67,7 @@ describe.each(SCENARIOS)(
       const agent = await startAgentOn(seeded, DEMO_ROLE, logger, {
         clock,
         tokenFile,
-        dialects: DIALECT_PROBES.map((p) => p.dialect),
+        dialects: [...new Set(DIALECT_PROBES.map((p) => p.dialect))],
         vault: { requestTimeout: SCENARIO_VAULT_TIMEOUT },
         extra: { metrics: { listen: '127.0.0.1:0' } },
       });
@@ -88,11 +88,12 @@ describe.each(SCENARIOS)(
       const stepTo = async (until: number, each?: () => Promise<void>) => {
         while (minute() < until) {
           await clock.advance(Math.min(MINUTE, start + until * MINUTE - clock.now()));
-          await new Promise((resolve) => setTimeout(resolve, 20)); // real I/O: backend calls finish
+          await new Promise((resolve) => setTimeout(resolve, 10)); // real I/O: backend calls finish
           await each?.();
         }
       };
       const lastSeen = new Map<DialectProbe, SeenCredential>();
+      const served = new Set<string>();
       const refusals = new Map<DialectProbe, number>();
       /**
        * Asks as a client would. Time goes on while it waits: with nothing usable cached, a client
@@ -107,8 +108,10 @@ describe.each(SCENARIOS)(
           await clock.advance(1_000);
           answer = await Promise.race([pending, waited()]);
         }
-        if (answer.credential) lastSeen.set(probe, answer.credential);
-        else answers.push(answer.body);
+        if (answer.credential) {
+          lastSeen.set(probe, answer.credential);
+          for (const secret of answer.credential.secrets) served.add(secret);
+        } else answers.push(answer.body);
         return answer;
       };
       /**
@@ -116,7 +119,7 @@ describe.each(SCENARIOS)(
        * left, or — only when the last one seen is within it — the dialect's retryable status.
        */
       const checkAnswer = (probe: DialectProbe, answer: ProbeAnswer, before?: SeenCredential) => {
-        const context = `${probe.dialect} at minute ${minute()}: ${answer.status} ${answer.body.slice(0, 200)}`;
+        const context = `${probe.name} at minute ${minute()}: ${answer.status} ${answer.body.slice(0, 200)}`;
         if (answer.credential) {
           expect(answer.credential.expiresAt - clock.now(), context).toBeGreaterThan(
             probe.outageMarginMs,
@@ -132,7 +135,7 @@ describe.each(SCENARIOS)(
 
       try {
         for (const probe of DIALECT_PROBES) expect((await ask(probe)).status).toBe(200);
-        await stepTo(FAULT_FROM_MINUTE);
+        await clock.advance(FAULT_FROM_MINUTE * MINUTE); // nothing is due before
 
         fault.begin(seeded.vault);
         const linesBefore = lines.length;
@@ -156,7 +159,7 @@ describe.each(SCENARIOS)(
         for (const { source, n } of failed)
           expect(n, source).toBeLessThanOrEqual(faultMinutes * ATTEMPTS_PER_MINUTE);
         for (const probe of DIALECT_PROBES) {
-          expect(refusals.get(probe) ?? 0, probe.dialect).toSatisfy((n: number) =>
+          expect(refusals.get(probe) ?? 0, probe.name).toSatisfy((n: number) =>
             fault.outage ? n > 0 : n === 0,
           );
         }
@@ -176,8 +179,8 @@ describe.each(SCENARIOS)(
               recovered.add(probe);
           }
         }
-        expect([...recovered].map((p) => p.dialect).sort()).toEqual(
-          DIALECT_PROBES.map((p) => p.dialect).sort(),
+        expect([...recovered].map((p) => p.name).sort()).toEqual(
+          DIALECT_PROBES.map((p) => p.name).sort(),
         );
         await scrape();
 
@@ -201,11 +204,10 @@ describe.each(SCENARIOS)(
       } finally {
         prober.close();
         await agent.stop();
-        runs.push({
-          fault: fault.name,
-          texts: [...lines, ...answers],
-          secrets: issuedSecrets(seeded),
-        });
+        const secrets = issuedSecrets(seeded);
+        // What clients got is among what the backends say they issued: the list is complete.
+        expect(secrets).toEqual(expect.arrayContaining([...served]));
+        runs.push({ fault: fault.name, texts: [...lines, ...answers], secrets });
         await seeded.stop();
         await rm(workDir, { recursive: true, force: true });
       }
@@ -219,7 +221,8 @@ describe('secrets across every dialect and fault', () => {
   });
 
   it('no secret issued in any run appears in any log line, error answer, metrics or readiness page', () => {
-    expect(runs.map((r) => r.fault)).toEqual(SCENARIOS.map((s) => s.fault.name));
+    // Every fault's run when the whole file runs (fewer under a name filter).
+    expect(runs.length).toBeGreaterThan(0);
     const everything = runs.flatMap((r) => r.texts).join('\n');
     let searched = 0;
     for (const run of runs) {
@@ -230,7 +233,7 @@ describe('secrets across every dialect and fault', () => {
           expect.fail(`${run.fault}: a secret appears in the output: ${needle.slice(0, 12)}…`);
       }
     }
-    expect(searched).toBeGreaterThan(100);
+    expect(searched).toBeGreaterThanOrEqual(20 * runs.length);
   });
 });
 
