@@ -19,6 +19,8 @@ class ScriptedSource implements CredentialSource<string> {
   failing: Error | undefined;
   lifetimeMs = 60 * MIN;
   renewable = false;
+  /** How long after issue the cloud accepts a new credential (an IAM user key propagating). */
+  propagationMs = 0;
   private gate: Promise<void> | undefined;
   private open: (() => void) | undefined;
 
@@ -42,6 +44,7 @@ class ScriptedSource implements CredentialSource<string> {
       value: `cred-${n}`,
       issuedAt,
       expiresAt: issuedAt + this.lifetimeMs,
+      ...(this.propagationMs > 0 && { usableFrom: issuedAt + this.propagationMs }),
       lease: {
         id: `lease-${n}`,
         renewable: this.renewable,
@@ -176,6 +179,32 @@ describe('CredentialBroker', () => {
     expect(source.calls).toBe(2);
     source.release();
     await new Promise((resolve) => setImmediate(resolve));
+    expect((await broker.get(source, undefined)).value).toBe('cred-2');
+    expect(source.calls).toBe(2);
+  });
+
+  it('holds a credential the cloud does not accept yet back: the one it replaces meanwhile, the error at once when there is none', async () => {
+    const { clock, broker, source } = setup();
+    source.propagationMs = 10_000;
+    // Warming waits for it: the agent is ready once it can serve.
+    const warming = broker.warm(source, undefined);
+    let warmed: string | undefined;
+    void warming.then((issued) => (warmed = issued.value));
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(warmed).toBeUndefined();
+    // A client asking meanwhile gets the retryable error at once, and no second key is made.
+    await expect(broker.get(source, undefined)).rejects.toThrow(/accepted from/);
+    await clock.advance(9_999);
+    await expect(broker.get(source, undefined)).rejects.toBeInstanceOf(CredentialUnavailableError);
+    await clock.advance(1);
+    expect(warmed).toBe('cred-1');
+    expect((await broker.get(source, undefined)).value).toBe('cred-1');
+    expect(source.calls).toBe(1);
+
+    // Its replacement, made ahead of the floor, waits too; the first one is served meanwhile.
+    while (source.calls < 2) await clock.advance(1_000);
+    expect((await broker.get(source, undefined)).value).toBe('cred-1');
+    await clock.advance(10_000);
     expect((await broker.get(source, undefined)).value).toBe('cred-2');
     expect(source.calls).toBe(2);
   });

@@ -133,6 +133,8 @@ const awsRoleVault = section({
   ttl: durationSeconds.optional(),
   roleArn: nonEmpty.optional(),
   roleSessionName: nonEmpty.optional(),
+  /** How long a new iam_user key is held back for IAM to propagate it (default 10 s). */
+  propagationDelay: durationSeconds.optional(),
 });
 
 const awsSection = section({

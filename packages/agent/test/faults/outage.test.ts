@@ -4,11 +4,11 @@ import path from 'node:path';
 import { JsonLogger, ManualClock } from '@guise/core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DEMO_ROLE } from '../../src/dev/seed-vault.js';
-import type { SeededVault } from '../support/seeded-agent.js';
 import { startAgentOn, startSeededVault } from '../support/seeded-agent.js';
 import { depth } from '../support/test-depth.js';
 import type { DialectProbe, ProbeAnswer, SeenCredential } from './dialect-probes.js';
 import { DIALECT_PROBES, Prober } from './dialect-probes.js';
+import { issuedSecrets, leakedSecrets } from './issued-secrets.js';
 import { SCENARIO_VAULT_TIMEOUT, VAULT_FAULTS } from './vault-faults.js';
 
 const MINUTE = 60_000;
@@ -223,40 +223,14 @@ describe('secrets across every dialect and fault', () => {
   it('no secret issued in any run appears in any log line, error answer, metrics or readiness page', () => {
     // Every fault's run when the whole file runs (fewer under a name filter).
     expect(runs.length).toBeGreaterThan(0);
-    const everything = runs.flatMap((r) => r.texts).join('\n');
-    let searched = 0;
+    const texts = runs.flatMap((r) => r.texts);
     for (const run of runs) {
       expect(run.secrets.length).toBeGreaterThan(10);
-      for (const needle of run.secrets.flatMap(needlesOf)) {
-        searched += 1;
-        if (everything.includes(needle))
-          expect.fail(`${run.fault}: a secret appears in the output: ${needle.slice(0, 12)}…`);
-      }
+      const leaked = leakedSecrets(texts, run.secrets);
+      expect(leaked.map((s) => `${run.fault}: ${s.slice(0, 12)}…`)).toEqual([]);
     }
-    expect(searched).toBeGreaterThanOrEqual(20 * runs.length);
   });
 });
-
-/** Every secret the run's backends issued: Vault's tokens and secret_ids, the clouds' keys and tokens. */
-function issuedSecrets(seeded: SeededVault): string[] {
-  const { vault } = seeded;
-  return [
-    seeded.secretId,
-    ...vault.issuedSecrets(),
-    ...vault.aws.issuedSecrets(),
-    ...vault.gcp.issuedSecrets(),
-    ...vault.azure.issuedSecrets(),
-  ];
-}
-
-/**
- * What to search for: the secret itself, and for multi-line ones (PEM keys) each line long enough
- * to be telling — a JSON log line would carry the key with its newlines escaped.
- */
-function needlesOf(secret: string): string[] {
-  const lines = secret.split('\n').filter((line) => line.length >= 16 && !line.startsWith('-----'));
-  return secret.includes('\n') ? lines : [secret];
-}
 
 /** `guise_credential_events_total{outcome="failed"}` by source, from a Prometheus page. */
 function failedAttempts(metrics: string): Map<string, number> {

@@ -76,6 +76,8 @@ export interface AgentOptions {
   readonly dialects?: readonly Dialect[];
   /** More keys of the `vault` section (`requestTimeout`, ...). */
   readonly vault?: Record<string, unknown>;
+  /** Return once the listener is up, before the first credentials are in (default: after). */
+  readonly untilListening?: boolean;
 }
 
 /** An agent serving `role` (AWS) and the seeded GCP and Azure identities of `dialects`. */
@@ -83,7 +85,14 @@ export async function startAgentOn(
   seeded: SeededVault,
   role: string,
   logger: Logger,
-  { extra = {}, clock, tokenFile, dialects = ['aws'], vault = {} }: AgentOptions = {},
+  {
+    extra = {},
+    clock,
+    tokenFile,
+    dialects = ['aws'],
+    vault = {},
+    untilListening = false,
+  }: AgentOptions = {},
 ): Promise<RunningAgent> {
   const sections: Record<string, unknown> = devCloudSections(seeded, { awsRole: role });
   const config = parseConfig({
@@ -103,7 +112,7 @@ export async function startAgentOn(
     ...extra,
   });
   const agent = await startAgent(config, { logger, ...(clock && { clock }) });
-  await agent.ready;
+  if (!untilListening) await agent.ready;
   return agent;
 }
 

@@ -37,6 +37,8 @@ interface Slot<T, R> {
   inflight?: Promise<Issued<T>>;
   /** The attempt in flight has kept a client waiting `clientWaitMs` already: others do not wait. */
   overdue: boolean;
+  /** A replacement the cloud does not accept yet (`Issued.usableFrom`), served from then on. */
+  upcoming?: Upcoming<T>;
   cancelTimer?: () => void;
   /** Consecutive failed refreshes; 0 while healthy. Drives backoff. */
   failures: number;
@@ -49,6 +51,13 @@ interface Slot<T, R> {
   asks: number;
   asksAtAttempt: number;
   minRemainingMs: number | undefined;
+}
+
+interface Upcoming<T> {
+  readonly issued: Issued<T>;
+  /** Settles once it is served (or the broker shuts down first). */
+  readonly promoted: Promise<Issued<T>>;
+  promote(): void;
 }
 
 /**
@@ -108,6 +117,11 @@ export class CredentialBroker {
   private async serve<T, R>(slot: Slot<T, R>): Promise<Issued<T>> {
     const now = this.clock.now();
     if (slot.current && this.servable(slot, slot.current, now)) return slot.current;
+    // The replacement is in hand but not accepted yet: nothing to ask the backend for.
+    if (slot.upcoming) {
+      if (slot.current && this.usableInOutage(slot.current, now)) return slot.current;
+      throw notYetUsable(slot.label, slot.upcoming.issued);
+    }
     // While the source is failing, clients never wait on it: a cached credential still usable
     // in an outage is served at once, otherwise the error. Waiting would mean sitting through the
     // backend's own retries (botocore gives IMDS one second) to get the same answer. The retry
@@ -129,6 +143,7 @@ export class CredentialBroker {
     } catch (error) {
       const cached = slot.current;
       if (cached && this.usableInOutage(cached, this.clock.now())) return cached;
+      if (error instanceof CredentialUnavailableError && error.sourceId === slot.label) throw error;
       throw new CredentialUnavailableError(slot.label, { cause: error });
     }
   }
@@ -145,7 +160,13 @@ export class CredentialBroker {
   ): Promise<Issued<T>> {
     const slot = this.slotFor(source, request, options);
     slot.pinned = true;
-    return this.get(source, request, options);
+    try {
+      return await this.get(source, request, options);
+    } catch (error) {
+      // Not a client: a credential that is accepted in seconds is worth waiting for.
+      if (!slot.upcoming) throw error;
+      return slot.upcoming.promoted;
+    }
   }
 
   /**
@@ -179,7 +200,10 @@ export class CredentialBroker {
     this.closed = true;
     const slots = [...this.slots.values()];
     this.slots.clear();
-    for (const slot of slots) slot.cancelTimer?.();
+    for (const slot of slots) {
+      slot.cancelTimer?.();
+      slot.upcoming?.promote();
+    }
     if (!this.policy.revokeOnShutdown) return;
     await Promise.all(slots.map((slot) => this.revoke(slot)));
   }
@@ -235,20 +259,9 @@ export class CredentialBroker {
     slot.asksAtAttempt = slot.asks;
     const started = performance.now();
     const previous = slot.current;
+    let next: Issued<T>;
     try {
-      const next = await this.renewOrIssue(slot);
-      this.emit(slot.label, outcomeOf(previous, next), started);
-      if (this.failingSources.delete(slot.source.id)) {
-        this.log.info('credential source recovered', {
-          source: slot.label,
-          failures: slot.failures,
-        });
-      }
-      slot.failures = 0;
-      slot.lastError = undefined;
-      slot.current = next;
-      this.scheduleRefresh(slot, next);
-      return next;
+      next = await this.renewOrIssue(slot);
     } catch (error) {
       this.emit(slot.label, 'failed', started);
       slot.failures += 1;
@@ -264,6 +277,47 @@ export class CredentialBroker {
       this.scheduleRetry(slot);
       throw error;
     }
+    this.emit(slot.label, outcomeOf(previous, next), started);
+    if (this.failingSources.delete(slot.source.id)) {
+      this.log.info('credential source recovered', {
+        source: slot.label,
+        failures: slot.failures,
+      });
+    }
+    slot.failures = 0;
+    slot.lastError = undefined;
+    const heldFor = (next.usableFrom ?? 0) - this.clock.now();
+    if (heldFor > 0) return this.holdBack(slot, next, heldFor);
+    slot.current = next;
+    this.scheduleRefresh(slot, next);
+    return next;
+  }
+
+  /**
+   * Keeps `next` until the cloud accepts it, serving the credential it replaces meanwhile (the
+   * broker refreshes well ahead of the floor, so there is one) or, when there is none, the error.
+   */
+  private holdBack<T, R>(slot: Slot<T, R>, next: Issued<T>, heldFor: number): Issued<T> {
+    let resolve: (issued: Issued<T>) => void = () => undefined;
+    const promoted = new Promise<Issued<T>>((settle) => (resolve = settle));
+    const promote = () => {
+      slot.cancelTimer = undefined;
+      slot.upcoming = undefined;
+      if (!this.closed) {
+        slot.current = next;
+        this.scheduleRefresh(slot, next);
+      }
+      resolve(next);
+    };
+    slot.upcoming = { issued: next, promoted, promote };
+    slot.cancelTimer = this.clock.schedule(promote, heldFor);
+    this.log.info('new credential held back until the cloud accepts it', {
+      source: slot.label,
+      usableFrom: new Date(next.usableFrom ?? 0).toISOString(),
+    });
+    const cached = slot.current;
+    if (cached && this.usableInOutage(cached, this.clock.now())) return cached;
+    throw notYetUsable(slot.label, next);
   }
 
   private emit(source: string, outcome: BrokerEvent['outcome'], started: number): void {
@@ -368,6 +422,13 @@ async function withinRealTime<T>(work: Promise<T>, ms: number): Promise<T | unde
   } finally {
     clearTimeout(timer);
   }
+}
+
+function notYetUsable(label: string, upcoming: Issued<unknown>): CredentialUnavailableError {
+  const from = new Date(upcoming.usableFrom ?? 0).toISOString();
+  return new CredentialUnavailableError(label, {
+    cause: new Error(`the new credential is accepted from ${from}`),
+  });
 }
 
 function outcomeOf(
