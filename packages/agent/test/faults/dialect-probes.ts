@@ -106,6 +106,11 @@ export const DIALECT_PROBES: readonly DialectProbe[] = [
   },
 ];
 
+/** The dialects the probes ask, for an agent that must serve them all. */
+export const PROBED_DIALECTS: readonly Dialect[] = [
+  ...new Set(DIALECT_PROBES.map((p) => p.dialect)),
+];
+
 function json(text: string): Record<string, unknown> {
   return JSON.parse(text) as Record<string, unknown>;
 }

@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { DEMO_ROLE } from '../../src/dev/seed-vault.js';
 import { startAgentOn, startSeededVault } from '../support/seeded-agent.js';
 import type { DialectProbe } from './dialect-probes.js';
-import { DIALECT_PROBES, Prober } from './dialect-probes.js';
+import { DIALECT_PROBES, PROBED_DIALECTS, Prober } from './dialect-probes.js';
 import { issuedSecrets, leakedSecrets } from './issued-secrets.js';
 
 const MINUTE = 60_000;
@@ -49,7 +49,7 @@ describe('a first login with a secret_id that is used up (no kept token to fall 
     const agent = await startAgentOn(seeded, DEMO_ROLE, logger, {
       clock,
       tokenFile,
-      dialects: [...new Set(DIALECT_PROBES.map((p) => p.dialect))],
+      dialects: PROBED_DIALECTS,
       vault: {
         auth: {
           approle: {

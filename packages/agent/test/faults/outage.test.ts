@@ -7,7 +7,7 @@ import { DEMO_ROLE } from '../../src/dev/seed-vault.js';
 import { startAgentOn, startSeededVault } from '../support/seeded-agent.js';
 import { depth } from '../support/test-depth.js';
 import type { DialectProbe, ProbeAnswer, SeenCredential } from './dialect-probes.js';
-import { DIALECT_PROBES, Prober } from './dialect-probes.js';
+import { DIALECT_PROBES, PROBED_DIALECTS, Prober } from './dialect-probes.js';
 import { issuedSecrets, leakedSecrets } from './issued-secrets.js';
 import { SCENARIO_VAULT_TIMEOUT, VAULT_FAULTS } from './vault-faults.js';
 
@@ -67,7 +67,7 @@ describe.each(SCENARIOS)(
       const agent = await startAgentOn(seeded, DEMO_ROLE, logger, {
         clock,
         tokenFile,
-        dialects: [...new Set(DIALECT_PROBES.map((p) => p.dialect))],
+        dialects: PROBED_DIALECTS,
         vault: { requestTimeout: SCENARIO_VAULT_TIMEOUT },
         extra: { metrics: { listen: '127.0.0.1:0' } },
       });
