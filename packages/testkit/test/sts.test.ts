@@ -119,6 +119,27 @@ describe('fake STS', () => {
       );
     });
 
+    it('caps chained assumed roles at one hour with AWS’s words, through Vault’s 400', async () => {
+      vault.aws.roleChaining = true;
+      const refused = await vaultFetch(vault.url, 'aws/sts/deploy', {
+        token: appToken,
+        body: { ttl: '2h' },
+      });
+      expect(refused.status).toBe(400);
+      expect(refused.json).toEqual({
+        errors: [
+          expect.stringMatching(
+            /^Error assuming role: ValidationError: The requested DurationSeconds exceeds the 1 hour session limit for roles assumed by role chaining\.\n\tstatus code: 400, request id: /,
+          ),
+        ],
+      });
+      const hour = await vaultFetch(vault.url, 'aws/sts/deploy', {
+        token: appToken,
+        body: { ttl: '1h' },
+      });
+      expect(hour.status).toBe(200);
+    });
+
     it('refuses a tampered secret with SignatureDoesNotMatch', async () => {
       const keys = await vaultKeys('deploy');
       const tampered = {

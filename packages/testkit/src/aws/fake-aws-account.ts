@@ -60,6 +60,12 @@ export class FakeAwsAccount {
    * usable at once.
    */
   propagationDelayMs: number;
+  /**
+   * Whether AssumeRole is role chaining: the caller (Vault) holds temporary credentials itself,
+   * from an instance profile or web identity, so AWS refuses sessions longer than one hour
+   * (vault-api.md §10 #2). Default false; settable.
+   */
+  roleChaining = false;
   private readonly keys = new Map<string, FakeAwsCredential>();
   /** Every secret key and session token ever issued, deleted keys included. */
   private readonly issued: string[] = [];
@@ -103,6 +109,12 @@ export class FakeAwsAccount {
       );
     }
     checkDuration(durationSeconds, 43200);
+    if (this.roleChaining && durationSeconds > 3600) {
+      throw new AwsApiError(
+        'ValidationError',
+        'The requested DurationSeconds exceeds the 1 hour session limit for roles assumed by role chaining.',
+      );
+    }
     const [, roleAccount = this.accountId, roleName = ''] = match;
     return this.registerTemporary(durationSeconds, {
       arn: `arn:aws:sts::${roleAccount}:assumed-role/${roleName}/${sessionName}`,

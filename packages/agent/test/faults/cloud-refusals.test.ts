@@ -9,9 +9,10 @@ import { startAgentOn, startSeededVault } from '../support/seeded-agent.js';
 import { DIALECT_PROBES, Prober } from './dialect-probes.js';
 import { issuedSecrets, leakedSecrets } from './issued-secrets.js';
 
-// Fresh cloud identities the cloud does not accept yet: IAM user keys and Entra service
-// principals are eventually consistent (vault-api.md §10 #1, #8; azure-imds.md §0.14). Real
-// time throughout: propagation does not follow a test's clock.
+// What the clouds refuse behind Vault's back: fresh IAM user keys and Entra service principals
+// they do not know yet (eventual consistency: vault-api.md §10 #1, #8; azure-imds.md §0.14), and
+// assumed-role sessions longer than role chaining allows (§10 #2). Real time throughout:
+// propagation does not follow a test's clock.
 
 const IAM_USER_ROLE = 'guise-iam';
 const cleanup: Array<() => Promise<void>> = [];
@@ -173,5 +174,47 @@ describe('a fresh Vault service principal that Entra does not know yet', () => {
       'Entra does not know the service principal yet; retrying',
     ]);
     expect(leakedSecrets(lines, issuedSecrets(seeded))).toEqual([]);
+  }, 20_000);
+});
+
+describe('an assumed role asked for longer than AWS allows when Vault itself holds temporary credentials', () => {
+  it('falls back to one hour, says so once, and serves a credential STS accepts', async () => {
+    const seeded = await startSeededVault();
+    cleanup.push(() => seeded.stop());
+    seeded.vault.aws.roleChaining = true;
+    const lines: string[] = [];
+    const logger = new JsonLogger({ level: 'debug', write: (l) => lines.push(l) });
+    const aws = devCloudSections(seeded).aws;
+    const agent = await startAgentOn(seeded, DEMO_ROLE, logger, {
+      extra: { aws: { ...aws, role: { name: DEMO_ROLE, vault: { ttl: '4h' } } } },
+    });
+    cleanup.push(() => agent.stop());
+    const prober = new Prober(agent.url);
+    cleanup.push(async () => prober.close());
+
+    const served = await prober.ask(probeFor('AWS role credentials'), Date.now);
+    expect(served.status).toBe(200);
+    const lifetime = (served.credential?.expiresAt ?? 0) - Date.now();
+    expect(lifetime).toBeGreaterThan(59 * 60_000);
+    expect(lifetime).toBeLessThanOrEqual(60 * 60_000);
+    const body = JSON.parse(served.body) as Record<string, string>;
+    const client = new STSClient({
+      region: 'us-east-1',
+      endpoint: seeded.sts.url,
+      credentials: {
+        accessKeyId: body['AccessKeyId'] ?? '',
+        secretAccessKey: body['SecretAccessKey'] ?? '',
+        sessionToken: body['Token'] ?? '',
+      },
+      maxAttempts: 1,
+    });
+    cleanup.push(async () => client.destroy());
+    const identity = await client.send(new GetCallerIdentityCommand({}));
+    expect(identity.Arn).toMatch(new RegExp(`:assumed-role/${DEMO_ROLE}/`));
+    const refusals = seeded.vault.requests.filter(
+      (r) => r.path === `/v1/aws/sts/${DEMO_ROLE}` && r.status === 400,
+    );
+    expect(refusals).toHaveLength(1);
+    expect(lines.filter((l) => l.includes('role chaining'))).toHaveLength(1);
   }, 20_000);
 });
