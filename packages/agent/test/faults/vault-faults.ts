@@ -1,4 +1,5 @@
 import type { FakeVault } from '@guise/testkit';
+import type { SeededVault } from '../support/seeded-agent.js';
 
 /**
  * A Vault failure the agent must ride out, switched on and off on a running fake Vault. Adding a
@@ -12,6 +13,8 @@ export interface VaultFault {
    * clients must not notice anything.
    */
   readonly outage: boolean;
+  /** Vault set up differently before the agent starts (a role setting, say). */
+  prepare?(seeded: SeededVault): Promise<void>;
   begin(vault: FakeVault): void;
   end(vault: FakeVault): void;
 }
@@ -52,6 +55,17 @@ export const VAULT_FAULTS: readonly VaultFault[] = [
     outage: false,
     begin: (vault) => vault.faults.failEvery(2, 500),
     end: (vault) => vault.faults.clearFailures(),
+  },
+  {
+    // Renewal stops extending the token (Vault's max-TTL warning, a TTL that shrinks), so the
+    // agent logs in again; the old token's leases (Azure principals, the GCP key) die with it.
+    name: 'tokens capped at 70 min (max TTL): renewal stops extending them, their leases die with them',
+    outage: false,
+    prepare: async ({ operator, appRole }) => {
+      await operator.write(`auth/approle/role/${appRole.roleName}`, { token_max_ttl: '70m' });
+    },
+    begin: () => undefined,
+    end: () => undefined,
   },
   {
     name: 'unreachable (every connection cut)',
