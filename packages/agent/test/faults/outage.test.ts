@@ -204,13 +204,16 @@ describe.each(SCENARIOS)(
         // The persisted token: 0600, and written by rename (no temporary file left behind).
         expect((await stat(tokenFile)).mode & 0o777).toBe(0o600);
         expect(await readdir(workDir)).toEqual(['vault-token']);
+        // What clients got is among what the backends say they issued: the list is complete.
+        expect(issuedSecrets(seeded)).toEqual(expect.arrayContaining([...served]));
       } finally {
         prober.close();
         await agent.stop();
-        const secrets = issuedSecrets(seeded);
-        // What clients got is among what the backends say they issued: the list is complete.
-        expect(secrets).toEqual(expect.arrayContaining([...served]));
-        runs.push({ fault: fault.name, texts: [...lines, ...answers], secrets });
+        runs.push({
+          fault: fault.name,
+          texts: [...lines, ...answers],
+          secrets: issuedSecrets(seeded),
+        });
         await seeded.stop();
         await rm(workDir, { recursive: true, force: true });
       }
