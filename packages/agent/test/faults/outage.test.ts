@@ -18,13 +18,13 @@ const FAULT_FROM_MINUTE = 25;
  * and an Azure token exchanged (Entra is up) with the last usable principal at minute 59 at 119.
  */
 const FAULT_UNTIL_MINUTE = 121;
-/** Asks per dialect per minute of the fault: twice what backoff allows a source to attempt. */
-const ASKS_PER_MINUTE = 6;
 /**
  * Backend attempts a failing source may make per minute: full-jitter backoff capped at one minute
  * averages two (and a client asking meanwhile starts none of its own).
  */
 const ATTEMPTS_PER_MINUTE = 3;
+/** Asks per dialect per minute of the fault: more than that, so an attempt per ask would show. */
+const ASKS_PER_MINUTE = ATTEMPTS_PER_MINUTE + 1;
 
 /**
  * Runs of each fault: backoff, refresh times and renewal are jittered, so a long run (`GUISE_LONG`)
