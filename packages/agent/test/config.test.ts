@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError } from '../src/config/config-error.js';
 import { parseDurationSeconds } from '../src/config/duration.js';
+import { toVaultSessionConfig } from '../src/compose/vault-session-config.js';
 import { loadConfig, parseConfig } from '../src/config/load-config.js';
 
 const FULL = `
@@ -94,6 +95,7 @@ describe('a valid config file', () => {
         namespace: 'ns1/',
         caFile: '/etc/guise/vault-ca.pem',
         tokenFile: '/var/lib/guise/vault-token',
+        requestTimeout: 30,
         auth: {
           approle: {
             mount: 'approle',
@@ -177,6 +179,18 @@ describe('a valid config file', () => {
       keepAliveTimeout: 1,
     });
     expect(() => parseConfig(minimalWith({ limits: { maxHeaderBytes: 10 } }))).toThrow(ConfigError);
+  });
+
+  it('times a Vault request out after 30 s unless vault.requestTimeout says otherwise', () => {
+    const session = (vault: Record<string, unknown>) =>
+      toVaultSessionConfig(
+        parseConfig(minimalWith({ vault: { ...MINIMAL.vault, ...vault } })).vault,
+      );
+    expect(session({}).requestTimeoutMs).toBe(30_000);
+    expect(session({ requestTimeout: '5s' }).requestTimeoutMs).toBe(5_000);
+    expect(problemsOf(minimalWith({ vault: { ...MINIMAL.vault, requestTimeout: 0 } }))).toEqual([
+      'config.yaml: vault.requestTimeout: expected at least 1s',
+    ]);
   });
 
   it('reads role_id and secret_id references from env or inline values', () => {

@@ -166,6 +166,46 @@ describe('guise doctor against the testkit Vault', () => {
     }
   });
 
+  it('tells a standby from the active node: a performance standby passes, a standby whose active node is down fails the login with the right fix', async () => {
+    const secretIdFile = await plainSecretIdFile('secret-id-standby');
+    const auth = `auth: { approle: { roleId: { file: ${roleIdFile} }, secretId: { file: ${secretIdFile} } } }`;
+    vault.faults.performanceStandby = true;
+    try {
+      const file = await configFile('perf-standby.yaml', [
+        `listen: 127.0.0.1:${await freePort()}`,
+        `vault: { address: ${vault.url}, ${auth} }`,
+        `aws: { role: { name: ${DEMO_ROLE} } }`,
+      ]);
+      const { code, stdout } = await runGuise(['doctor', '--config', file]);
+      expect(stdout).toMatch(
+        new RegExp(`✓ vault ${vault.url} answers \\(.+, performance standby\\)`),
+      );
+      expect(stdout).toContain('✓ vault login (approle) succeeded');
+      expect(code).toBe(0);
+    } finally {
+      vault.faults.performanceStandby = false;
+    }
+
+    const standby = await startFakeVault();
+    standby.faults.standbyRedirectTo = `http://127.0.0.1:${await freePort()}`;
+    try {
+      const file = await configFile('standby.yaml', [
+        `listen: 127.0.0.1:${await freePort()}`,
+        `vault: { address: ${standby.url}, ${auth} }`,
+        `aws: { role: { name: ${DEMO_ROLE} } }`,
+      ]);
+      const { code, stdout } = await runGuise(['doctor', '--config', file]);
+      const lines = stdout.trim().split('\n');
+      expect(lines[1]).toMatch(new RegExp(`^✓ vault ${standby.url} answers \\(.+, standby\\)$`));
+      expect(lines[3]).toMatch(
+        /^✗ vault login \(approle\) failed: .*ECONNREFUSED.* — fix: Vault answered its health check but not the login: a standby redirects requests to the active node/,
+      );
+      expect(code).toBe(1);
+    } finally {
+      await standby.stop();
+    }
+  });
+
   it('never spends a wrapped secret_id: the login is skipped, the token stays unwrapped', async () => {
     const wrapped = (await readFile(wrappedSecretIdFile, 'utf8')).trim();
     const file = await configFile('wrapped.yaml', [

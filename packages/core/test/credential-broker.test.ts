@@ -4,6 +4,7 @@ import {
   CredentialBroker,
   CredentialUnavailableError,
   DEFAULT_FRESHNESS,
+  JsonLogger,
   ManualClock,
   silentLogger,
 } from '../src/index.js';
@@ -18,6 +19,8 @@ class ScriptedSource implements CredentialSource<string> {
   failing: Error | undefined;
   lifetimeMs = 60 * MIN;
   renewable = false;
+  /** How long after issue the cloud accepts a new credential (an IAM user key propagating). */
+  propagationMs = 0;
   private gate: Promise<void> | undefined;
   private open: (() => void) | undefined;
 
@@ -41,6 +44,7 @@ class ScriptedSource implements CredentialSource<string> {
       value: `cred-${n}`,
       issuedAt,
       expiresAt: issuedAt + this.lifetimeMs,
+      ...(this.propagationMs > 0 && { usableFrom: issuedAt + this.propagationMs }),
       lease: {
         id: `lease-${n}`,
         renewable: this.renewable,
@@ -157,6 +161,54 @@ describe('CredentialBroker', () => {
     source.release();
   });
 
+  it('serves the still-usable cached credential when a due replacement is slow, and takes the replacement once it comes', async () => {
+    const { clock, broker, source } = setup({ clientWaitMs: 50 });
+    const first = await broker.get(source, undefined); // not warmed: no refresh ahead
+    await clock.advance(45 * MIN); // below the floor, nobody asked: nothing was refreshed
+    // The backend hangs (a Vault that answers only after its timeout): not known to fail yet.
+    source.hold();
+    const started = performance.now();
+    const served = await broker.get(source, undefined);
+    expect(served.value).toBe(first.value);
+    expect(performance.now() - started).toBeGreaterThanOrEqual(45);
+    // Once one client has waited its fill on this attempt, the next ones do not wait at all.
+    let answered: string | undefined;
+    void broker.get(source, undefined).then((issued) => (answered = issued.value));
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(answered).toBe(first.value);
+    expect(source.calls).toBe(2);
+    source.release();
+    await new Promise((resolve) => setImmediate(resolve));
+    expect((await broker.get(source, undefined)).value).toBe('cred-2');
+    expect(source.calls).toBe(2);
+  });
+
+  it('holds a credential the cloud does not accept yet back: the one it replaces meanwhile, the error at once when there is none', async () => {
+    const { clock, broker, source } = setup();
+    source.propagationMs = 10_000;
+    // Warming waits for it: the agent is ready once it can serve.
+    const warming = broker.warm(source, undefined);
+    let warmed: string | undefined;
+    void warming.then((issued) => (warmed = issued.value));
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(warmed).toBeUndefined();
+    // A client asking meanwhile gets the retryable error at once, and no second key is made.
+    await expect(broker.get(source, undefined)).rejects.toThrow(/accepted from/);
+    await clock.advance(9_999);
+    await expect(broker.get(source, undefined)).rejects.toBeInstanceOf(CredentialUnavailableError);
+    await clock.advance(1);
+    expect(warmed).toBe('cred-1');
+    expect((await broker.get(source, undefined)).value).toBe('cred-1');
+    expect(source.calls).toBe(1);
+
+    // Its replacement, made ahead of the floor, waits too; the first one is served meanwhile.
+    while (source.calls < 2) await clock.advance(1_000);
+    expect((await broker.get(source, undefined)).value).toBe('cred-1');
+    await clock.advance(10_000);
+    expect((await broker.get(source, undefined)).value).toBe('cred-2');
+    expect(source.calls).toBe(2);
+  });
+
   it('backs off while the backend fails instead of calling it once per request', async () => {
     const { clock, broker, source } = setup();
     source.failing = new Error('connection refused');
@@ -169,6 +221,31 @@ describe('CredentialBroker', () => {
     await clock.advance(10 * MIN);
     expect(source.calls).toBeGreaterThan(afterFirst);
     expect(source.calls).toBeLessThan(afterFirst + 60); // ~25 expected; 600 without growth
+  });
+
+  it('logs a failing source once and its recovery once, however often a dropped slot is asked for again', async () => {
+    const clock = new ManualClock();
+    const lines: string[] = [];
+    const logger = new JsonLogger({ level: 'info', write: (l) => lines.push(l) });
+    const broker = new CredentialBroker(clock, DEFAULT_FRESHNESS, logger);
+    const source = new ScriptedSource(clock);
+    source.renewable = true;
+    await broker.get(source, undefined); // asked for only now and then, as an Azure principal
+    source.failing = new Error('Vault is sealed');
+    for (let minute = 0; minute < 120; minute += 5) {
+      await clock.advance(5 * MIN);
+      await broker.get(source, undefined).catch(() => undefined);
+    }
+    source.failing = undefined;
+    await clock.advance(5 * MIN);
+    await broker.get(source, undefined);
+    const messages = lines.map((l) => (JSON.parse(l) as { msg: string }).msg);
+    expect(source.calls).toBeGreaterThan(10);
+    expect(messages).toEqual([
+      'lease renewal failed; issuing a new credential',
+      'credential refresh failed; serving cached credential while valid',
+      'credential source recovered',
+    ]);
   });
 
   it('recovers by itself when the backend comes back', async () => {

@@ -218,14 +218,37 @@ describe('AppRole login', () => {
 
     const failure = session.start();
 
+    await expect(failure).rejects.toThrow(VaultLoginError);
     await expect(failure).rejects.toMatchObject({
-      status: 400,
-      errors: ['invalid secret_id "[redacted]"'],
+      cause: { status: 400, errors: ['invalid secret_id "[redacted]"'] },
     });
-    expect(session.status().lastError).toBe(
-      'vault auth/approle/login: 400 invalid secret_id "[redacted]"',
+    expect(session.status().lastError).toMatch(
+      /^approle: Vault refused the login \(invalid secret_id "\[redacted\]"\)/,
     );
     expect(world.logText).not.toContain(secretId);
+  });
+
+  it('says what to do when the secret_id is used up, and takes a fresh one delivered to its file', async () => {
+    const secretIdFile = join(world.dir, 'secret-id');
+    const spent = await world.secretId();
+    await world.admin.write('auth/approle/role/app/secret-id/destroy', { secret_id: spent });
+    await writeFile(secretIdFile, spent);
+    const session = world.session({
+      ...world.appRoleConfig({ file: secretIdFile }),
+      retry: { maxAttempts: 1 },
+    });
+
+    const failure = session.start();
+
+    await expect(failure).rejects.toThrow(VaultLoginError);
+    await expect(failure).rejects.toThrow(
+      `approle: Vault refused the login (invalid role or secret ID): the secret_id from file ${secretIdFile} is used up, expired or revoked, or the role_id is wrong; deliver a fresh secret_id to file ${secretIdFile} (each login attempt reads it again)`,
+    );
+    await writeFile(secretIdFile, await world.wrappedSecretId());
+    await session.start();
+    expect(session.status().state).toBe('ready');
+    expect(existsSync(secretIdFile)).toBe(false);
+    expect(world.logText).not.toContain(spent);
   });
 
   it('never writes the secret_id, the wrapping token or the Vault token to its logs', async () => {

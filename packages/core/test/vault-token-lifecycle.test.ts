@@ -177,6 +177,27 @@ describe('Vault token lifecycle', () => {
         expect.arrayContaining(['vault token renewal failing', 'vault token renewal recovered']),
       );
     });
+
+    it('says once that renewal fails and once that the token expired meanwhile, however long Vault stays down', async () => {
+      world = await VaultWorld.create({ tokenTtl: 60 });
+      const session = world.session({
+        ...world.appRoleConfig({ value: await world.secretId() }),
+        retry: { maxAttempts: 1 },
+      });
+      await session.start();
+      world.vault.faults.sealed = true;
+      await world.advanceAndWait(41_000, () => expect(session.status().state).toBe('degraded'));
+      await world.advanceAndWait(25_000, () =>
+        expect(session.status().state).toBe('unauthenticated'),
+      );
+      for (let i = 0; i < 10; i += 1) await world.advanceAndWait(60_000, () => undefined);
+      const warnings = world
+        .messages()
+        .filter((m) => m.includes('failing') || m.includes('expired'));
+      expect(warnings).toHaveLength(2);
+      expect(warnings[0]).toBe('vault token renewal failing');
+      expect(warnings[1]).toMatch(/^vault (login failing|token expired while renewal was failing)/);
+    });
   });
 
   describe('persistence', () => {

@@ -169,12 +169,15 @@ describe('VaultAwsSource', () => {
       durationSeconds: 1800,
       endsAt: clock.now() + 1_800_000,
     });
+    // A new IAM user: held back 10 s for IAM to propagate it (the broker serves it from then on).
+    expect(issued.usableFrom).toBe(issued.issuedAt + 10_000);
 
     await clock.advance(600_000);
     const renewed = await source.renew(issued);
     expect(session.calls[1]).toEqual({ op: 'renew', leaseId: 'aws/creds/ci/LEASE2' });
     expect(renewed.value).toBe(issued.value);
     expect(renewed.expiresAt).toBe(clock.now() + 1_800_000);
+    expect(renewed.usableFrom).toBeUndefined(); // the same key, long propagated
 
     await source.revoke(renewed);
     expect(session.calls[2]).toEqual({ op: 'revoke', leaseId: 'aws/creds/ci/LEASE2' });

@@ -98,7 +98,10 @@ async function agentServing(tokens: ImdsTokenMode, source: Omit<VaultAwsSourceOp
   );
   await session.start();
   imds = await startImds({ tokens, clock, source: new VaultAwsSource(session, source, clock) });
-  await imds.provider.start?.();
+  const started = imds.provider.start?.();
+  // A new IAM user key is held back 10 s while IAM propagates it: let that time pass.
+  await clock.advance(10_000);
+  await started;
   return imds;
 }
 

@@ -47,6 +47,19 @@ describe('VaultGcpTokenSource behind the token endpoint', () => {
     expect(tokenCalls(stack, 'gcp/roleset/app/token')).toBeGreaterThanOrEqual(2);
   });
 
+  it('while Vault fails, serves the cached token only while it has more than 5 minutes left', async () => {
+    const clock = new ManualClock(Math.floor(Date.now() / 1000) * 1000);
+    stack = await startGceStack({ clock });
+    const first = await token(stack.port);
+    stack.vault.faults.failNext(1_000, 503);
+    await clock.advance(54 * 60_000 + 59_000);
+    expect(await token(stack.port)).toEqual({ ...first, expires_in: 301 });
+    await clock.advance(1_000);
+    // google-auth-library counts a token expiring within 5 minutes as expired (`<=`).
+    const res = await request(stack.port, TOKEN);
+    expect([res.status, res.text]).toEqual([503, 'credentials are temporarily unavailable\n']);
+  });
+
   it('serves 503 while Vault fails and nothing valid is cached', async () => {
     stack = await startGceStack();
     stack.vault.faults.failNext(50, 500);

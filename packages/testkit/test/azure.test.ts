@@ -157,6 +157,9 @@ describe('Vault Azure engine, fake Entra and ARM', () => {
       'https://management.azure.com//.default',
     );
     expect(issued.json).toMatchObject({ token_type: 'Bearer', expires_in: 3599 });
+    expect(tenant.issuedSecrets()).toEqual(
+      expect.arrayContaining([creds.client_secret, String(issued.json['access_token'])]),
+    );
     const claims = azure.verifyToken(String(issued.json['access_token']));
     const principal = tenant.principals().find((p) => p.appId === creds.client_id);
     expect(claims).toMatchObject({

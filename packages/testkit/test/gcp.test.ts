@@ -136,6 +136,11 @@ describe('Vault GCP engine and fake Google APIs (reference vault-api.md §4)', (
         .verify(certs[kid] ?? '', signature ?? '', 'base64url'),
     ).toBe(true);
 
+    expect(vault.gcp.issuedSecrets()).toEqual(
+      expect.arrayContaining([key.private_key, access.body['access_token'], id.body['id_token']]),
+    );
+    expect(vault.issuedSecrets()).toContain(dataOf(answer)['private_key_data']);
+
     const leaseId = String((answer.json as { lease_id: string }).lease_id);
     await call('sys/leases/revoke', { lease_id: leaseId }, 'PUT');
     const refused = await tokenGrant(grant(key, { iat, exp: iat + 3600, scope: SCOPE }));

@@ -101,6 +101,45 @@ describe('fake STS', () => {
       expect(revoked.name).toBe('InvalidClientTokenId');
     });
 
+    it('refuses new iam_user keys with InvalidClientTokenId until they have propagated', async () => {
+      vault.aws.propagationDelayMs = 8_000;
+      const keys = await vaultKeys('legacy');
+      expect((await stsFailure(keys)).name).toBe('InvalidClientTokenId');
+      clock.advance(7_999);
+      expect((await stsFailure(keys)).name).toBe('InvalidClientTokenId');
+      clock.advance(1);
+      expect((await callerIdentity(keys)).Arn).toMatch(/:user\/vault-approle-legacy-/);
+      // STS credentials are usable at once.
+      expect((await callerIdentity(await vaultKeys('deploy'))).Arn).toMatch(/:assumed-role\//);
+      // Every key and session token is remembered, deleted ones too.
+      const deploy = await vaultKeys('deploy');
+      vault.aws.deleteUser(String(vault.aws.findAccessKey(keys.accessKeyId)?.userName));
+      expect(vault.aws.issuedSecrets()).toEqual(
+        expect.arrayContaining([keys.secretAccessKey, deploy.secretAccessKey, deploy.sessionToken]),
+      );
+    });
+
+    it('caps chained assumed roles at one hour with AWS’s words, through Vault’s 400', async () => {
+      vault.aws.roleChaining = true;
+      const refused = await vaultFetch(vault.url, 'aws/sts/deploy', {
+        token: appToken,
+        body: { ttl: '2h' },
+      });
+      expect(refused.status).toBe(400);
+      expect(refused.json).toEqual({
+        errors: [
+          expect.stringMatching(
+            /^Error assuming role: ValidationError: The requested DurationSeconds exceeds the 1 hour session limit for roles assumed by role chaining\.\n\tstatus code: 400, request id: /,
+          ),
+        ],
+      });
+      const hour = await vaultFetch(vault.url, 'aws/sts/deploy', {
+        token: appToken,
+        body: { ttl: '1h' },
+      });
+      expect(hour.status).toBe(200);
+    });
+
     it('refuses a tampered secret with SignatureDoesNotMatch', async () => {
       const keys = await vaultKeys('deploy');
       const tampered = {

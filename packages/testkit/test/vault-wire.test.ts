@@ -200,7 +200,57 @@ describe('fake Vault on the wire', () => {
       expect(redirect.text).toBe('');
     });
 
-    it('fails the next n requests (health excluded) and delays responses', async () => {
+    it('acts as a performance standby: health 473 (or active with perfstandbyok), requests answered', async () => {
+      vault.faults.performanceStandby = true;
+      const health = await vaultFetch(vault.url, 'sys/health');
+      expect(health.status).toBe(473);
+      expect(health.json).toMatchObject({ standby: true, performance_standby: true });
+      expect((await vaultFetch(vault.url, 'sys/health?standbyok=true')).status).toBe(473);
+      expect((await vaultFetch(vault.url, 'sys/health?perfstandbyok=true')).status).toBe(200);
+      expect((await asRoot('auth/token/lookup-self')).status).toBe(200);
+      vault.faults.sealed = true;
+      expect((await vaultFetch(vault.url, 'sys/health?perfstandbyok=true')).json).toMatchObject({
+        sealed: true,
+        performance_standby: false,
+      });
+    });
+
+    it('while unreachable cuts every connection unanswered, kept-alive ones too, until switched back', async () => {
+      expect((await vaultFetch(vault.url, 'sys/health')).status).toBe(200); // a kept-alive connection
+      vault.faults.unreachable = true;
+      const before = vault.requests.length;
+      for (const path of ['sys/health', 'auth/token/lookup-self']) {
+        const failure = await vaultFetch(vault.url, path).then(
+          () => undefined,
+          (error: unknown) => error,
+        );
+        expect(failure).toBeInstanceOf(TypeError); // fetch failed: the socket was closed
+      }
+      expect(vault.requests.length).toBe(before);
+      vault.faults.unreachable = false;
+      expect((await vaultFetch(vault.url, 'sys/health')).status).toBe(200);
+    });
+
+    it('remembers every secret its answers carried: tokens, wrapping tokens, secret_ids', async () => {
+      const token = await appToken();
+      const wrapped = await asRoot('auth/approle/role/app/secret-id', {
+        method: 'POST',
+        headers: { 'X-Vault-Wrap-TTL': '60s' },
+      });
+      const wrappingToken = String(
+        (wrapped.json as { wrap_info: { token: string } }).wrap_info.token,
+      );
+      const unwrapped = await vaultFetch(vault.url, 'sys/wrapping/unwrap', {
+        method: 'POST',
+        token: wrappingToken,
+      });
+      const secretId = String(dataOf(unwrapped)['secret_id']);
+      expect(vault.issuedSecrets()).toEqual(
+        expect.arrayContaining([vault.rootToken, seed.secretId, token, wrappingToken, secretId]),
+      );
+    });
+
+    it('fails the next n requests or every n-th (health excluded) and delays responses', async () => {
       vault.faults.failNext(2, 500);
       expect((await vaultFetch(vault.url, 'sys/health')).status).toBe(200);
       const first = await asRoot('auth/token/lookup-self');
@@ -210,6 +260,13 @@ describe('fake Vault on the wire', () => {
       expect((await asRoot('auth/token/lookup-self')).json).toEqual({
         errors: ['rate limit quota exceeded'],
       });
+      expect((await asRoot('auth/token/lookup-self')).status).toBe(200);
+
+      vault.faults.failEvery(3, 500);
+      const statuses: number[] = [];
+      for (let i = 0; i < 6; i += 1) statuses.push((await asRoot('auth/token/lookup-self')).status);
+      expect(statuses).toEqual([200, 200, 500, 200, 200, 500]);
+      vault.faults.clearFailures();
       expect((await asRoot('auth/token/lookup-self')).status).toBe(200);
 
       vault.faults.delayMs = 150;

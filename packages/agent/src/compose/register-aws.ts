@@ -24,6 +24,7 @@ export function vaultAwsSource(scope: DependencyContainer, aws: AwsConfig): Vaul
       ttlSeconds: vault.ttl,
       roleArn: vault.roleArn,
       roleSessionName: vault.roleSessionName,
+      propagationDelaySeconds: vault.propagationDelay,
     },
     scope.resolve(TOKENS.Clock),
     scope.resolve(TOKENS.Logger),

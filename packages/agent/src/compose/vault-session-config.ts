@@ -8,6 +8,7 @@ export function toVaultSessionConfig(vault: VaultConfig): VaultSessionConfig {
     namespace: vault.namespace,
     caFile: vault.caFile,
     tokenStorePath: vault.tokenFile,
+    requestTimeoutMs: vault.requestTimeout * 1000,
     auth: toAuthConfig(vault.auth),
   };
 }

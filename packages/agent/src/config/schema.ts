@@ -77,6 +77,11 @@ const vaultSection = section({
   caFile: nonEmpty.optional(),
   /** Where the Vault token is kept (0600) so a restart does not need a new secret_id. */
   tokenFile: nonEmpty.optional(),
+  /**
+   * How long one Vault request may take before it counts as a connection failure (retried with
+   * backoff, like an unreachable Vault). Clients never wait on it while a credential is cached.
+   */
+  requestTimeout: durationSeconds.pipe(z.number().min(1, 'expected at least 1s')).default(30),
   auth: section({
     approle: approleAuth.optional(),
     /** A token someone else keeps fresh in a file, e.g. a Vault Agent sink. */
@@ -128,6 +133,8 @@ const awsRoleVault = section({
   ttl: durationSeconds.optional(),
   roleArn: nonEmpty.optional(),
   roleSessionName: nonEmpty.optional(),
+  /** How long a new iam_user key is held back for IAM to propagate it (default 10 s). */
+  propagationDelay: durationSeconds.optional(),
 });
 
 const awsSection = section({

@@ -8,6 +8,7 @@ import {
   secretInputFrom,
   silentLogger,
   systemClock,
+  VaultUnreachableError,
 } from '@guise/core';
 import { toVaultSessionConfig } from '../compose/vault-session-config.js';
 import type { AgentConfig } from '../config/schema.js';
@@ -30,7 +31,11 @@ export async function vaultChecks(config: AgentConfig, now = Date.now): Promise<
         checks.push(failed(`vault ${address} is sealed`, 'unseal it (vault operator unseal)'));
         continue;
       }
-      const role = health.standby ? 'standby' : 'active';
+      const role = health.performance_standby
+        ? 'performance standby'
+        : health.standby
+          ? 'standby'
+          : 'active';
       checks.push(passed(`vault ${address} answers (${health.version ?? '?'}, ${role})`));
       serverTime ??= health.server_time_utc;
     } catch (error) {
@@ -107,7 +112,9 @@ async function withSession(
       return [
         failed(
           `vault login (${sessionConfig.auth.method}) failed: ${messageOf(error)}`,
-          'check the role_id and secret_id (a secret_id may be used up or expired: deliver a new one)',
+          error instanceof VaultUnreachableError
+            ? 'Vault answered its health check but not the login: a standby redirects requests to the active node, which must be reachable from here too (check the cluster, the firewall, vault.address)'
+            : 'check the role_id and secret_id (a secret_id may be used up or expired: deliver a new one)',
         ),
       ];
     }

@@ -7,6 +7,8 @@ export interface VaultHealth {
   readonly status: number;
   readonly sealed?: boolean;
   readonly standby?: boolean;
+  /** Enterprise: a standby that serves reads itself (473 on health unless `perfstandbyok`). */
+  readonly performance_standby?: boolean;
   readonly version?: string;
   /** Vault's clock, in Unix seconds. */
   readonly server_time_utc?: number;

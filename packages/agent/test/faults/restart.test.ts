@@ -6,6 +6,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { RunningAgent } from '../../src/compose/start-agent.js';
 import type { SeededVault } from '../support/seeded-agent.js';
 import { startAgentOn, startSeededVault } from '../support/seeded-agent.js';
+import { DIALECT_PROBES, PROBED_DIALECTS, Prober } from './dialect-probes.js';
+import { issuedSecrets, leakedSecrets } from './issued-secrets.js';
 
 const ROLE = 'guise-demo';
 const cleanup: Array<() => Promise<void>> = [];
@@ -13,21 +15,27 @@ afterEach(async () => {
   for (const step of cleanup.splice(0).reverse()) await step();
 });
 
-async function credentialStatus(agent: RunningAgent): Promise<number> {
-  const response = await fetch(`${agent.url}/latest/meta-data/iam/security-credentials/${ROLE}`);
-  await response.text();
-  return response.status;
+/** Each dialect's status for its credential. */
+async function statuses(agent: RunningAgent): Promise<number[]> {
+  const prober = new Prober(agent.url);
+  try {
+    return await Promise.all(
+      DIALECT_PROBES.map(async (probe) => (await prober.ask(probe, Date.now)).status),
+    );
+  } finally {
+    prober.close();
+  }
 }
 
-/** Polls until the agent serves its credential; the broker's backoff starts at one second. */
-async function eventuallyServes(agent: RunningAgent, withinMs: number): Promise<number> {
+/** Polls until every dialect serves its credential; the broker's backoff starts at one second. */
+async function eventuallyServes(agent: RunningAgent, withinMs: number): Promise<number[]> {
   const deadline = Date.now() + withinMs;
-  let status = await credentialStatus(agent);
-  while (status !== 200 && Date.now() < deadline) {
+  let answered = await statuses(agent);
+  while (answered.some((status) => status !== 200) && Date.now() < deadline) {
     await new Promise((resolve) => setTimeout(resolve, 200));
-    status = await credentialStatus(agent);
+    answered = await statuses(agent);
   }
-  return status;
+  return answered;
 }
 
 function logins(seeded: SeededVault): number {
@@ -35,7 +43,7 @@ function logins(seeded: SeededVault): number {
 }
 
 describe('an agent restarted during a Vault outage, its single-use secret_id spent', () => {
-  it('answers 503 meanwhile and serves again once Vault is back, from the persisted token, without logging in', async () => {
+  it('answers every dialect the status its clients retry meanwhile and serves again once Vault is back, from the persisted token, without logging in', async () => {
     const seeded = await startSeededVault({ secretIdUses: 1 });
     cleanup.push(() => seeded.stop());
     const workDir = await mkdtemp(path.join(tmpdir(), 'guise-restart-'));
@@ -44,19 +52,25 @@ describe('an agent restarted during a Vault outage, its single-use secret_id spe
     const lines: string[] = [];
     const logger = new JsonLogger({ level: 'debug', write: (l) => lines.push(l) });
 
-    const first = await startAgentOn(seeded, ROLE, logger, { tokenFile });
-    expect(await credentialStatus(first)).toBe(200);
+    const first = await startAgentOn(seeded, ROLE, logger, {
+      tokenFile,
+      dialects: PROBED_DIALECTS,
+    });
+    expect(await statuses(first)).toEqual(DIALECT_PROBES.map(() => 200));
     await first.stop();
     expect(logins(seeded)).toBe(1); // the secret_id is used up now
 
     seeded.vault.faults.sealed = true;
-    const second = await startAgentOn(seeded, ROLE, logger, { tokenFile });
+    const second = await startAgentOn(seeded, ROLE, logger, {
+      tokenFile,
+      dialects: PROBED_DIALECTS,
+    });
     cleanup.push(() => second.stop());
-    expect(await credentialStatus(second)).toBe(503);
+    expect(await statuses(second)).toEqual(DIALECT_PROBES.map((p) => p.unavailableStatus));
 
     seeded.vault.faults.sealed = false;
-    expect(await eventuallyServes(second, 15_000)).toBe(200);
+    expect(await eventuallyServes(second, 15_000)).toEqual(DIALECT_PROBES.map(() => 200));
     expect(logins(seeded)).toBe(1);
-    expect(lines.join('\n')).not.toContain(seeded.secretId);
+    expect(leakedSecrets(lines, issuedSecrets(seeded))).toEqual([]);
   }, 30_000);
 });

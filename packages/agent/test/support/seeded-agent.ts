@@ -85,6 +85,10 @@ export interface AgentOptions {
   readonly tokenFile?: string;
   /** The dialects the agent serves (default AWS alone). */
   readonly dialects?: readonly Dialect[];
+  /** More keys of the `vault` section (`requestTimeout`, ...). */
+  readonly vault?: Record<string, unknown>;
+  /** Return once the listener is up, before the first credentials are in (default: after). */
+  readonly untilListening?: boolean;
 }
 
 /** An agent serving `role` (AWS) and the seeded GCP and Azure identities of `dialects`. */
@@ -92,7 +96,14 @@ export async function startAgentOn(
   seeded: SeededVault,
   role: string,
   logger: Logger,
-  { extra = {}, clock, tokenFile, dialects = ['aws'] }: AgentOptions = {},
+  {
+    extra = {},
+    clock,
+    tokenFile,
+    dialects = ['aws'],
+    vault = {},
+    untilListening = false,
+  }: AgentOptions = {},
 ): Promise<RunningAgent> {
   const sections: Record<string, unknown> = devCloudSections(seeded, { awsRole: role });
   const config = parseConfig({
@@ -106,12 +117,13 @@ export async function startAgentOn(
           secretId: { value: seeded.secretId, wrapped: false },
         },
       },
+      ...vault,
     },
     ...Object.fromEntries(dialects.map((dialect) => [dialect, sections[dialect]])),
     ...extra,
   });
   const agent = await startAgent(config, { logger, ...(clock && { clock }) });
-  await agent.ready;
+  if (!untilListening) await agent.ready;
   return agent;
 }
 

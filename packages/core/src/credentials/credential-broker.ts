@@ -35,8 +35,12 @@ interface Slot<T, R> {
   readonly label: string;
   current?: Issued<T>;
   inflight?: Promise<Issued<T>>;
+  /** The attempt in flight has kept a client waiting `clientWaitMs` already: others do not wait. */
+  overdue: boolean;
+  /** A replacement the cloud does not accept yet (`Issued.usableFrom`), served from then on. */
+  upcoming?: Upcoming<T>;
   cancelTimer?: () => void;
-  /** Consecutive failed refreshes; 0 while healthy. Drives backoff and "one log line per state change". */
+  /** Consecutive failed refreshes; 0 while healthy. Drives backoff. */
   failures: number;
   /** While failing: the last error and when the backoff allows the next backend call. */
   lastError?: unknown;
@@ -49,6 +53,13 @@ interface Slot<T, R> {
   minRemainingMs: number | undefined;
 }
 
+interface Upcoming<T> {
+  readonly issued: Issued<T>;
+  /** Settles once it is served (or the broker shuts down first). */
+  readonly promoted: Promise<Issued<T>>;
+  promote(): void;
+}
+
 /**
  * The one place that decides *when* to go to the backend. Per (source, key) it keeps the current
  * credential and:
@@ -57,13 +68,20 @@ interface Slot<T, R> {
  * - replaces it ahead of the floor, at a jittered time, renewing a renewable lease in place
  *   before falling back to a fresh issue;
  * - keeps serving it while the backend fails, until it is within `outageMarginMs` of expiry,
- *   retrying with capped exponential backoff and full jitter meanwhile;
+ *   retrying with capped exponential backoff and full jitter meanwhile; a backend that is merely
+ *   slow to answer a due replacement keeps a client no longer than `clientWaitMs`;
  * - forgets unpinned credentials nobody asked for during their lifetime, so request-shaped keys
  *   (audiences, scopes) cannot grow without bound.
  */
 @injectable()
 export class CredentialBroker {
   private readonly slots = new Map<string, Slot<unknown, unknown>>();
+  /**
+   * Ids of the sources whose last attempt failed, for "one log line per state change": kept apart
+   * from the slots, because a slot nobody asks for is dropped and a new one made on the next ask
+   * (an Azure principal asked for only when a token is due), and that is no change of state.
+   */
+  private readonly failingSources = new Set<string>();
   private readonly listeners = new Set<BrokerListener>();
   private closed = false;
   private readonly log: Logger;
@@ -99,6 +117,11 @@ export class CredentialBroker {
   private async serve<T, R>(slot: Slot<T, R>): Promise<Issued<T>> {
     const now = this.clock.now();
     if (slot.current && this.servable(slot, slot.current, now)) return slot.current;
+    // The replacement is in hand but not accepted yet: nothing to ask the backend for.
+    if (slot.upcoming) {
+      if (slot.current && this.usableInOutage(slot.current, now)) return slot.current;
+      throw notYetUsable(slot.label, slot.upcoming.issued);
+    }
     // While the source is failing, clients never wait on it: a cached credential still usable
     // in an outage is served at once, otherwise the error. Waiting would mean sitting through the
     // backend's own retries (botocore gives IMDS one second) to get the same answer. The retry
@@ -108,11 +131,19 @@ export class CredentialBroker {
       if (slot.current && this.usableInOutage(slot.current, now)) return slot.current;
       throw new CredentialUnavailableError(slot.label, { cause: slot.lastError });
     }
+    const refreshing = this.refresh(slot);
     try {
-      return await this.refresh(slot);
+      const cached = slot.current;
+      if (!cached || !this.usableInOutage(cached, now)) return await refreshing;
+      if (slot.overdue) return cached;
+      const refreshed = await withinRealTime(refreshing, this.policy.clientWaitMs);
+      if (refreshed) return refreshed;
+      slot.overdue = slot.inflight !== undefined;
+      return cached;
     } catch (error) {
       const cached = slot.current;
       if (cached && this.usableInOutage(cached, this.clock.now())) return cached;
+      if (error instanceof CredentialUnavailableError && error.sourceId === slot.label) throw error;
       throw new CredentialUnavailableError(slot.label, { cause: error });
     }
   }
@@ -129,7 +160,13 @@ export class CredentialBroker {
   ): Promise<Issued<T>> {
     const slot = this.slotFor(source, request, options);
     slot.pinned = true;
-    return this.get(source, request, options);
+    try {
+      return await this.get(source, request, options);
+    } catch (error) {
+      // Not a client: a credential that is accepted in seconds is worth waiting for.
+      if (!slot.upcoming) throw error;
+      return slot.upcoming.promoted;
+    }
   }
 
   /**
@@ -163,7 +200,10 @@ export class CredentialBroker {
     this.closed = true;
     const slots = [...this.slots.values()];
     this.slots.clear();
-    for (const slot of slots) slot.cancelTimer?.();
+    for (const slot of slots) {
+      slot.cancelTimer?.();
+      slot.upcoming?.promote();
+    }
     if (!this.policy.revokeOnShutdown) return;
     await Promise.all(slots.map((slot) => this.revoke(slot)));
   }
@@ -182,6 +222,7 @@ export class CredentialBroker {
         request,
         label,
         failures: 0,
+        overdue: false,
         retryAt: 0,
         pinned: false,
         asks: 0,
@@ -207,6 +248,7 @@ export class CredentialBroker {
   private refresh<T, R>(slot: Slot<T, R>): Promise<Issued<T>> {
     slot.inflight ??= this.replace(slot).finally(() => {
       slot.inflight = undefined;
+      slot.overdue = false;
     });
     return slot.inflight;
   }
@@ -217,25 +259,15 @@ export class CredentialBroker {
     slot.asksAtAttempt = slot.asks;
     const started = performance.now();
     const previous = slot.current;
+    let next: Issued<T>;
     try {
-      const next = await this.renewOrIssue(slot);
-      this.emit(slot.label, outcomeOf(previous, next), started);
-      if (slot.failures > 0) {
-        this.log.info('credential source recovered', {
-          source: slot.label,
-          failures: slot.failures,
-        });
-      }
-      slot.failures = 0;
-      slot.lastError = undefined;
-      slot.current = next;
-      this.scheduleRefresh(slot, next);
-      return next;
+      next = await this.renewOrIssue(slot);
     } catch (error) {
       this.emit(slot.label, 'failed', started);
       slot.failures += 1;
       slot.lastError = error;
-      if (slot.failures === 1) {
+      if (!this.failingSources.has(slot.source.id)) {
+        this.failingSources.add(slot.source.id);
         this.log.warn('credential refresh failed; serving cached credential while valid', {
           source: slot.label,
           error: describe(error),
@@ -245,6 +277,47 @@ export class CredentialBroker {
       this.scheduleRetry(slot);
       throw error;
     }
+    this.emit(slot.label, outcomeOf(previous, next), started);
+    if (this.failingSources.delete(slot.source.id)) {
+      this.log.info('credential source recovered', {
+        source: slot.label,
+        failures: slot.failures,
+      });
+    }
+    slot.failures = 0;
+    slot.lastError = undefined;
+    const heldFor = (next.usableFrom ?? 0) - this.clock.now();
+    if (heldFor > 0) return this.holdBack(slot, next, heldFor);
+    slot.current = next;
+    this.scheduleRefresh(slot, next);
+    return next;
+  }
+
+  /**
+   * Keeps `next` until the cloud accepts it, serving the credential it replaces meanwhile (the
+   * broker refreshes well ahead of the floor, so there is one) or, when there is none, the error.
+   */
+  private holdBack<T, R>(slot: Slot<T, R>, next: Issued<T>, heldFor: number): Issued<T> {
+    let resolve: (issued: Issued<T>) => void = () => undefined;
+    const promoted = new Promise<Issued<T>>((settle) => (resolve = settle));
+    const promote = () => {
+      slot.cancelTimer = undefined;
+      slot.upcoming = undefined;
+      if (!this.closed) {
+        slot.current = next;
+        this.scheduleRefresh(slot, next);
+      }
+      resolve(next);
+    };
+    slot.upcoming = { issued: next, promoted, promote };
+    slot.cancelTimer = this.clock.schedule(promote, heldFor);
+    this.log.info('new credential held back until the cloud accepts it', {
+      source: slot.label,
+      usableFrom: new Date(next.usableFrom ?? 0).toISOString(),
+    });
+    const cached = slot.current;
+    if (cached && this.usableInOutage(cached, this.clock.now())) return cached;
+    throw notYetUsable(slot.label, next);
   }
 
   private emit(source: string, outcome: BrokerEvent['outcome'], started: number): void {
@@ -275,10 +348,11 @@ export class CredentialBroker {
           source: slot.label,
         });
       } catch (error) {
-        this.log.info('lease renewal failed; issuing a new credential', {
-          source: slot.label,
-          error: describe(error),
-        });
+        // Once the source is failing, every retry would say it again: the warning said it once.
+        const fields = { source: slot.label, error: describe(error) };
+        if (this.failingSources.has(source.id))
+          this.log.debug('lease renewal failed; issuing a new credential', fields);
+        else this.log.info('lease renewal failed; issuing a new credential', fields);
       }
     }
     return source.issue(slot.request);
@@ -338,6 +412,30 @@ export class CredentialBroker {
       });
     }
   }
+}
+
+/**
+ * `work`'s outcome if it settles within `ms` real milliseconds, else undefined (it goes on, and a
+ * later failure is handled where it is retried). Real time whatever the broker's clock: it is a
+ * client's patience, and clients time out in real time.
+ */
+async function withinRealTime<T>(work: Promise<T>, ms: number): Promise<T | undefined> {
+  let timer: NodeJS.Timeout | undefined;
+  const patience = new Promise<undefined>((resolve) => {
+    timer = setTimeout(() => resolve(undefined), ms);
+  });
+  try {
+    return await Promise.race([work, patience]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+function notYetUsable(label: string, upcoming: Issued<unknown>): CredentialUnavailableError {
+  const from = new Date(upcoming.usableFrom ?? 0).toISOString();
+  return new CredentialUnavailableError(label, {
+    cause: new Error(`the new credential is accepted from ${from}`),
+  });
 }
 
 function outcomeOf(

@@ -14,6 +14,13 @@ export interface FreshnessPolicy {
   readonly refreshLeadFraction: number;
   /** When the backend fails, a cached credential is still served until this close to its expiry. */
   readonly outageMarginMs: number;
+  /**
+   * Real milliseconds a client waits for a replacement that is due (its credential is below the
+   * serving floor) while the cached one is still usable in an outage; past that, it is served the
+   * cached one and the replacement goes on. A slow or hanging Vault is not known to be failing
+   * until its calls time out, and AWS SDKs give IMDS one second (reference/aws-imds.md §3).
+   */
+  readonly clientWaitMs: number;
   /** Retry delays after a failed refresh: exponential from `retryBaseMs`, capped, full jitter. */
   readonly retryBaseMs: number;
   readonly retryMaxMs: number;
@@ -25,6 +32,7 @@ export const DEFAULT_FRESHNESS: FreshnessPolicy = {
   minRemainingMs: 20 * 60_000,
   refreshLeadFraction: 0.1,
   outageMarginMs: 60_000,
+  clientWaitMs: 500,
   retryBaseMs: 1_000,
   retryMaxMs: 60_000,
   revokeOnShutdown: false,

@@ -25,6 +25,12 @@ export interface Issued<T> {
   readonly issuedAt: number;
   readonly expiresAt: number;
   readonly lease?: Lease;
+  /**
+   * When the cloud starts accepting the credential, if later than its issue: a new IAM user key
+   * is refused for seconds while IAM propagates it (vault-api.md §10 #1). The broker keeps serving
+   * what it had until then, and a client with nothing else gets the retryable error meanwhile.
+   */
+  readonly usableFrom?: number;
 }
 
 /** Remaining lifetime of `issued` at `now`, in milliseconds (negative once expired). */

@@ -360,7 +360,17 @@ export class TokenLifecycle {
       delay = Math.min(delay, Math.max(MIN_DELAY_MS, (held.expiresAt - this.clock.now()) / 2));
     }
     if (this.failures === 1 || state !== this.state) {
-      this.log.warn(what === 'renewal' ? 'vault token renewal failing' : 'vault login failing', {
+      // The line names the state entered: a renewal that failed past the token's expiry means
+      // the token is gone, and what is retried from now on is a login.
+      const message =
+        state === 'degraded'
+          ? what === 'renewal'
+            ? 'vault token renewal failing'
+            : 'vault login failing'
+          : held === undefined || what === 'login'
+            ? 'vault login failing'
+            : 'vault token expired while renewal was failing; logging in again';
+      this.log.warn(message, {
         error: this.lastError,
         retryInSeconds: Math.round(delay / 1000),
         ...(held?.expiresAt === undefined

@@ -37,6 +37,13 @@ export interface VaultAwsSourceOptions {
   roleArn?: string;
   /** `role_session_name` (Vault truncates past 64 characters). */
   roleSessionName?: string;
+  /**
+   * How long a new IAM user key (`iam_user`) is held back before it is served. IAM is eventually
+   * consistent: a fresh key gets `InvalidClientTokenId` for seconds, and AWS documents no bound
+   * (vault-api.md §10 #1; Vault's docs suggest waiting 5–10 s). Default 10. STS credentials are
+   * usable at once and never held back.
+   */
+  propagationDelaySeconds?: number;
 }
 
 /** `data` of `aws/creds` and `aws/sts` (vault-api.md §3.3). */
@@ -53,6 +60,7 @@ interface VaultAwsData {
 
 /** Longest session an assumed role may have when role chaining applies. */
 const ROLE_CHAINING_MAX_SECONDS = 3600;
+const DEFAULT_PROPAGATION_DELAY_SECONDS = 10;
 
 /**
  * AWS credentials from Vault's AWS secrets engine. Expiry is taken from what Vault granted —
@@ -60,7 +68,9 @@ const ROLE_CHAINING_MAX_SECONDS = 3600;
  * from what was asked for (Vault caps TTLs silently). Renewable leases (iam_user) are renewed in
  * place; STS leases are not renewable, so the broker re-issues them (vault-api.md §10 #6).
  * IAM-user keys are deleted when their lease is revoked, which happens when the Vault token that
- * created them expires: their expiry is bound to that token's (core `bindLeaseToToken`).
+ * created them expires: their expiry is bound to that token's (core `bindLeaseToToken`). A new one
+ * is usable only once IAM has propagated it: `usableFrom` tells the broker to hold it back until
+ * then and keep serving the key it replaces.
  */
 export class VaultAwsSource implements CredentialSource<AwsCredentials> {
   readonly id: string;
@@ -154,6 +164,9 @@ export class VaultAwsSource implements CredentialSource<AwsCredentials> {
     const sessionToken = data.session_token ?? data.security_token ?? undefined;
     const accountId = data.arn === undefined ? undefined : accountOf(data.arn);
     const lease = leaseOf(response);
+    // A long-term key (no session token) is a new IAM user that IAM has yet to propagate.
+    const propagationMs =
+      (this.options.propagationDelaySeconds ?? DEFAULT_PROPAGATION_DELAY_SECONDS) * 1000;
     const issued: Issued<AwsCredentials> = {
       value: {
         accessKeyId,
@@ -164,6 +177,7 @@ export class VaultAwsSource implements CredentialSource<AwsCredentials> {
       issuedAt: requestedAt,
       expiresAt: requestedAt + seconds * 1000,
       ...(lease ? { lease } : {}),
+      ...(!sessionToken && propagationMs > 0 ? { usableFrom: requestedAt + propagationMs } : {}),
     };
     // Only a renewable lease (iam_user) takes the keys with it when revoked (vault-api.md §3.3).
     return lease?.renewable ? bindLeaseToToken(this.session, issued) : issued;

@@ -45,19 +45,32 @@ export class EntraTokenSource implements CredentialSource<AzureAccessToken, stri
     // Entra's scope for a v1 resource is the resource as given plus `/.default`: a trailing slash
     // stays, so `https://management.core.windows.net/` keeps it in `aud` (§5.1).
     const scope = `${resource}/.default`;
+    let refused = 0;
     const token = await retryThroughPropagation(
       () => this.credentialFor(principal.value).getToken(scope),
       this.entra.propagationRetry ?? DEFAULT_PROPAGATION_RETRY,
-      (error, delayMs) =>
-        this.logger.info('Entra does not know the service principal yet; retrying', {
+      (error, delayMs, refusals) => {
+        refused = refusals;
+        // One line when the wait starts and one when it ends; the retries between are detail.
+        const fields = {
           clientId: principal.value.clientId,
           delayMs,
           error: error instanceof Error ? error.message.split('\n')[0] : String(error),
-        }),
+        };
+        if (refusals === 1)
+          this.logger.info('Entra does not know the service principal yet; retrying', fields);
+        else this.logger.debug('Entra still does not know the service principal', fields);
+      },
     ).catch((error: unknown) => {
       const refusal = resourceRefusal(error);
       throw refusal ? new RefusedResourceError(resource, refusal, { cause: error }) : error;
     });
+    if (refused > 0) {
+      this.logger.info('Entra accepts the service principal now', {
+        clientId: principal.value.clientId,
+        refusals: refused,
+      });
+    }
     const value = accessTokenOf(token.token);
     // The token's own times: its lifetime is what Entra granted, whatever the agent's clock says.
     return {

@@ -28,19 +28,26 @@ export function isNotYetPropagated(error: unknown): boolean {
   return /AADSTS(700016|7000215)\b/.test(message);
 }
 
-/** Runs `attempt`, retrying with capped exponential backoff while Entra says "not yet propagated". */
+/**
+ * Runs `attempt`, retrying with capped exponential backoff while Entra says "not yet propagated".
+ * `onRetry` hears of each refusal (`refusals` counts them, 1 for the first).
+ */
 export async function retryThroughPropagation<T>(
   attempt: () => Promise<T>,
   retry: PropagationRetry,
-  onRetry: (error: unknown, delayMs: number) => void,
+  onRetry: (error: unknown, delayMs: number, refusals: number) => void,
 ): Promise<T> {
   const started = Date.now();
-  for (let delay = retry.baseDelayMs; ; delay = Math.min(delay * 2, retry.maxDelayMs)) {
+  for (
+    let delay = retry.baseDelayMs, refusals = 1;
+    ;
+    delay = Math.min(delay * 2, retry.maxDelayMs), refusals += 1
+  ) {
     try {
       return await attempt();
     } catch (error) {
       if (!isNotYetPropagated(error) || Date.now() + delay - started > retry.windowMs) throw error;
-      onRetry(error, delay);
+      onRetry(error, delay, refusals);
       await sleep(delay);
     }
   }

@@ -47,9 +47,11 @@ export async function serveToken(
   const source = tokenSourceFor(account, requestedScopes(ctx.URL.searchParams));
   const issued = await broker.get(source, undefined, { minRemainingMs: GCE_MIN_REMAINING_MS });
   const expiresIn = Math.floor((issued.expiresAt - clock.now()) / 1000);
-  // The broker serves at most half a credential's lifetime below the floor: a source issuing
-  // tokens shorter than ~10 min could still get here, and such a token must not be served.
-  if (expiresIn * 1000 < GCE_MIN_REMAINING_MS - 1_000) {
+  // Below the floor come a token served from cache while Vault is down (down to the broker's
+  // one-minute outage margin) and, from a source issuing tokens shorter than ~10 min, one that
+  // has at most half its lifetime left: neither may be served with 5 minutes or less (`expires_in`
+  // 300 is already "expiring" to google-auth-library).
+  if (expiresIn * 1000 < GCE_MIN_REMAINING_MS) {
     throw new CredentialUnavailableError(source.id, {
       cause: new Error(`token has only ${expiresIn}s left`),
     });

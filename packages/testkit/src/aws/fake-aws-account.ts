@@ -21,6 +21,11 @@ export interface FakeAwsCredential {
   readonly expiresAtMs?: number;
   /** The IAM user owning a long-term key (so that deleting the user deletes its keys). */
   readonly userName?: string;
+  /**
+   * Epoch ms from which AWS accepts a new IAM user key: IAM is eventually consistent, and a fresh
+   * key fails with `InvalidClientTokenId` for seconds (vault-api.md §10 #1). Absent: at once.
+   */
+  readonly usableFromMs?: number;
 }
 
 /** An AWS API error (`Code` and `Message` of AWS's error envelope). */
@@ -49,19 +54,35 @@ export class FakeAwsAccount {
   readonly accountId: string;
   /** The account's clock, which decides when temporary credentials expire. */
   readonly now: Clock;
+  /**
+   * How long a new IAM user key stays unknown to STS (IAM's eventual consistency; AWS documents
+   * no bound, Vault's docs suggest waiting 5–10 s). Default 0; settable. STS credentials are
+   * usable at once.
+   */
+  propagationDelayMs: number;
+  /**
+   * Whether AssumeRole is role chaining: the caller (Vault) holds temporary credentials itself,
+   * from an instance profile or web identity, so AWS refuses sessions longer than one hour
+   * (vault-api.md §10 #2). Default false; settable.
+   */
+  roleChaining = false;
   private readonly keys = new Map<string, FakeAwsCredential>();
+  /** Every secret key and session token ever issued, deleted keys included. */
+  private readonly issued: string[] = [];
   private readonly uniqueIds = new Map<string, string>();
 
-  constructor(options: { accountId?: string; now?: Clock } = {}) {
+  constructor(options: { accountId?: string; now?: Clock; propagationDelayMs?: number } = {}) {
     this.accountId = options.accountId ?? '123456789012';
     if (!/^\d{12}$/.test(this.accountId))
       throw new Error(`accountId must be 12 digits, got ${this.accountId}`);
     this.now = options.now ?? Date.now;
+    this.propagationDelayMs = options.propagationDelayMs ?? 0;
   }
 
   /** iam:CreateUser + iam:CreateAccessKey: a long-term `AKIA…` key of user `path` + `userName`. */
   createUserAccessKey(userName: string, path = '/'): FakeAwsCredential {
     return this.register({
+      ...(this.propagationDelayMs > 0 && { usableFromMs: this.now() + this.propagationDelayMs }),
       accessKeyId: `AKIA${randomString(ID_ALPHABET, 16)}`,
       secretAccessKey: randomString(SECRET_ALPHABET, 40),
       arn: `arn:aws:iam::${this.accountId}:user${path}${userName}`,
@@ -88,6 +109,12 @@ export class FakeAwsAccount {
       );
     }
     checkDuration(durationSeconds, 43200);
+    if (this.roleChaining && durationSeconds > 3600) {
+      throw new AwsApiError(
+        'ValidationError',
+        'The requested DurationSeconds exceeds the 1 hour session limit for roles assumed by role chaining.',
+      );
+    }
     const [, roleAccount = this.accountId, roleName = ''] = match;
     return this.registerTemporary(durationSeconds, {
       arn: `arn:aws:sts::${roleAccount}:assumed-role/${roleName}/${sessionName}`,
@@ -132,6 +159,14 @@ export class FakeAwsAccount {
     return [...this.keys.values()];
   }
 
+  /**
+   * Every secret access key and session token the account ever issued, deleted ones included:
+   * for tests asserting that none of them leaked into logs.
+   */
+  issuedSecrets(): string[] {
+    return [...this.issued];
+  }
+
   private registerTemporary(
     durationSeconds: number,
     identity: Pick<FakeAwsCredential, 'arn' | 'userId' | 'account'>,
@@ -148,6 +183,8 @@ export class FakeAwsAccount {
 
   private register(credential: FakeAwsCredential): FakeAwsCredential {
     this.keys.set(credential.accessKeyId, credential);
+    this.issued.push(credential.secretAccessKey);
+    if (credential.sessionToken !== undefined) this.issued.push(credential.sessionToken);
     return credential;
   }
 

@@ -47,6 +47,8 @@ export class FakeAzureTenant {
   /** How long a new app or secret stays unknown to the token endpoint. Default 0; settable. */
   propagationDelayMs: number;
   private readonly apps = new Map<string, Application>();
+  /** Every client secret and access token issued in the tenant, deleted principals' included. */
+  private readonly issued: string[] = [];
 
   constructor(
     options: {
@@ -87,6 +89,7 @@ export class FakeAzureTenant {
       usableFromMs: this.now() + this.propagationDelayMs,
     };
     app.passwords.push(password);
+    this.issued.push(password.secret);
     return password;
   }
 
@@ -110,6 +113,19 @@ export class FakeAzureTenant {
   /** Every service principal that exists now (for tests to compare tokens with). */
   principals(): FakeServicePrincipal[] {
     return [...this.apps.values()].map(publicView);
+  }
+
+  /** Entra's token endpoint keeps what it issued in the tenant's name (see `issuedSecrets`). */
+  recordAccessToken(token: string): void {
+    this.issued.push(token);
+  }
+
+  /**
+   * Every client secret and access token ever issued in the tenant, deleted principals' included:
+   * for tests asserting that none of them leaked into logs.
+   */
+  issuedSecrets(): string[] {
+    return [...this.issued];
   }
 
   /** The principal a client-credentials request authenticates as, or why Entra refuses it. */

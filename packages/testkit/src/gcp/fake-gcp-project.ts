@@ -46,6 +46,8 @@ export class FakeGcpProject {
   readonly now: Clock;
   private readonly keys = new Map<string, { email: string; publicKey: KeyObject }>();
   private readonly tokens = new Map<string, FakeAccessToken>();
+  /** Every private key, access token and ID token issued, deleted keys included. */
+  private readonly issued: string[] = [];
   private readonly googleKey = generateKeyPairSync('rsa', { modulusLength: 2048 });
   readonly googleKeyId = randomBytes(20).toString('hex');
 
@@ -71,12 +73,14 @@ export class FakeGcpProject {
     const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
     const keyId = randomBytes(20).toString('hex');
     this.keys.set(keyId, { email, publicKey });
+    const privatePem = privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+    this.issued.push(privatePem);
     const credentialsFile = JSON.stringify(
       {
         type: 'service_account',
         project_id: this.projectId,
         private_key_id: keyId,
-        private_key: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
+        private_key: privatePem,
         client_email: email,
         client_id: this.uniqueIdOf(email),
         auth_uri: 'https://accounts.google.com/o/oauth2/auth',
@@ -116,6 +120,7 @@ export class FakeGcpProject {
       expiresAtMs: this.now() + lifetimeSeconds * 1000,
     };
     this.tokens.set(issued.token, issued);
+    this.issued.push(issued.token);
     return issued;
   }
 
@@ -138,7 +143,17 @@ export class FakeGcpProject {
       iss: 'https://accounts.google.com',
       sub: this.uniqueIdOf(email),
     };
-    return signJwt({ kid: this.googleKeyId }, claims, this.googleKey.privateKey);
+    const token = signJwt({ kid: this.googleKeyId }, claims, this.googleKey.privateKey);
+    this.issued.push(token);
+    return token;
+  }
+
+  /**
+   * Every service-account private key (PEM), access token and ID token the project ever issued,
+   * deleted keys included: for tests asserting that none of them leaked into logs.
+   */
+  issuedSecrets(): string[] {
+    return [...this.issued];
   }
 
   /** Google's `oauth2/v3/certs` (JWKS). */

@@ -59,6 +59,12 @@ export interface FakeVault {
   /** Every request, for counting Vault calls in tests. */
   readonly requests: ReadonlyArray<RequestRecord>;
   readonly faults: VaultFaults;
+  /**
+   * The root token and every secret Vault's answers ever carried (tokens, wrapping tokens,
+   * secret_ids, AWS secret keys and session tokens, GCP keys and tokens, Azure client secrets):
+   * for tests asserting that none of them leaked into logs.
+   */
+  issuedSecrets(): string[];
   stop(): Promise<void>;
 }
 
@@ -137,6 +143,7 @@ export async function startFakeVault(options: FakeVaultOptions = {}): Promise<Fa
 
   const faults = new FaultSwitches();
   const requests: RequestRecord[] = [];
+  const issuedSecrets: string[] = [rootToken];
   const server = await listenOnLoopback(
     vaultHttpListener({
       core: new VaultCore(services),
@@ -144,6 +151,7 @@ export async function startFakeVault(options: FakeVaultOptions = {}): Promise<Fa
       identity: services.identity,
       now,
       requests,
+      issuedSecrets,
       maxRequestBytes: options.maxRequestBytes ?? 32 * 1024 * 1024,
     }),
     {
@@ -168,6 +176,7 @@ export async function startFakeVault(options: FakeVaultOptions = {}): Promise<Fa
     azure: azureTenant,
     requests,
     faults,
+    issuedSecrets: () => [...issuedSecrets],
     stop: async () => {
       clearInterval(expiry);
       await server.close();

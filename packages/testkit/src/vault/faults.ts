@@ -20,13 +20,30 @@ export interface VaultFaults {
    */
   standbyRedirectTo: string | undefined;
   /**
+   * A performance standby (Enterprise): requests are answered as on the active node (reads are
+   * served locally, writes forwarded), and `sys/health` says `performance_standby: true` with
+   * `performancestandbycode` (473 by default, or the active code with `perfstandbyok=true`).
+   */
+  performanceStandby: boolean;
+  /**
+   * Gone from the network: every connection is cut as soon as it carries a request (kept-alive
+   * ones included), health included, without an answer — clients see a reset connection
+   * (`socket hang up`, ECONNRESET), as when the node or its listener is down.
+   */
+  unreachable: boolean;
+  /**
    * The next `count` requests other than `sys/health` are answered with `status` and
    * `{"errors":[message]}`. Default messages are Vault's for that status: 429 `rate limit quota
    * exceeded`, 500 `internal error`, 502 `upstream rate limited`, 503 `Vault is sealed`, 412
    * `required index state not present`, otherwise the HTTP reason phrase.
    */
   failNext(count: number, status: number, message?: string): void;
-  /** Drops the failures `failNext` queued that have not been used yet (the outage is over). */
+  /**
+   * From now on every `n`-th request other than `sys/health` is answered with `status` (default
+   * messages as `failNext`), the others normally: a flaky Vault rather than a down one.
+   */
+  failEvery(n: number, status: number, message?: string): void;
+  /** Drops the failures `failNext` queued and stops `failEvery` (the outage is over). */
   clearFailures(): void;
 }
 
@@ -47,19 +64,40 @@ export class FaultSwitches implements VaultFaults {
   sealed = false;
   delayMs = 0;
   standbyRedirectTo: string | undefined = undefined;
+  performanceStandby = false;
+  unreachable = false;
   private readonly queued: InjectedFailure[] = [];
+  private periodic: { readonly every: number; readonly failure: InjectedFailure } | undefined;
+  private counted = 0;
 
   failNext(count: number, status: number, message?: string): void {
-    const text = message ?? VAULT_MESSAGES[status] ?? STATUS_CODES[status] ?? `status ${status}`;
-    for (let i = 0; i < count; i += 1) this.queued.push({ status, message: text });
+    const failure = failureOf(status, message);
+    for (let i = 0; i < count; i += 1) this.queued.push(failure);
+  }
+
+  failEvery(n: number, status: number, message?: string): void {
+    if (!Number.isInteger(n) || n < 1) throw new Error(`failEvery: n must be 1 or more, got ${n}`);
+    this.periodic = { every: n, failure: failureOf(status, message) };
+    this.counted = 0;
   }
 
   clearFailures(): void {
     this.queued.length = 0;
+    this.periodic = undefined;
   }
 
-  /** The failure to inject into the current request, if one is queued. */
+  /** The failure to inject into the current request, if one is due. */
   takeFailure(): InjectedFailure | undefined {
-    return this.queued.shift();
+    const queued = this.queued.shift();
+    if (queued || !this.periodic) return queued;
+    this.counted += 1;
+    return this.counted % this.periodic.every === 0 ? this.periodic.failure : undefined;
   }
+}
+
+function failureOf(status: number, message: string | undefined): InjectedFailure {
+  return {
+    status,
+    message: message ?? VAULT_MESSAGES[status] ?? STATUS_CODES[status] ?? `status ${status}`,
+  };
 }

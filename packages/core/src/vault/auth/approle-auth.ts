@@ -79,7 +79,9 @@ export class AppRoleAuth implements AuthMethod {
         body:
           secretId === undefined ? { role_id: roleId } : { role_id: roleId, secret_id: secretId },
       })
-      .catch((error: unknown) => Promise.reject(withoutSecret(error, secretId)));
+      .catch((error: unknown) =>
+        Promise.reject(refusal(withoutSecret(error, secretId), this.secretId?.description)),
+      );
     if (!answer.auth)
       throw new Error(`vault auth/${this.mount}/login: the answer has no auth block`);
     return answer.auth;
@@ -167,6 +169,27 @@ function withoutSecret(error: unknown, secret: string | undefined): unknown {
   if (!error.errors.some((e) => e.includes(secret))) return error;
   const errors = error.errors.map((e) => e.split(secret).join(REDACTED));
   return new VaultRequestError(error.status, errors, error.path);
+}
+
+/** Vault's words for a secret_id it will not take: `invalid role or secret ID` (older: `invalid secret id`). */
+const SECRET_ID_REFUSED = /invalid (?:role or )?secret[ _]?id/i;
+
+/**
+ * A login refused because of the secret_id (used up, expired, revoked) says what to do about
+ * it: retrying the same secret_id cannot work, a fresh one delivered to its source will, since
+ * every attempt reads the source again.
+ */
+function refusal(error: unknown, source: string | undefined): unknown {
+  if (!(error instanceof VaultRequestError) || error.status !== 400) return error;
+  if (!error.errors.some((e) => SECRET_ID_REFUSED.test(e))) return error;
+  return new VaultLoginError(
+    `approle: Vault refused the login (${error.errors.join('; ')}): the secret_id` +
+      (source === undefined ? '' : ` from ${source}`) +
+      ' is used up, expired or revoked, or the role_id is wrong; deliver a fresh secret_id' +
+      (source === undefined ? '' : ` to ${source}`) +
+      ' (each login attempt reads it again)',
+    { cause: error },
+  );
 }
 
 function escapeRegExp(text: string): string {

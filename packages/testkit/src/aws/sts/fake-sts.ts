@@ -85,9 +85,14 @@ async function handle(
   }
   const credential = account.findAccessKey(authorization.accessKeyId);
   const sessionToken = headerValue(request.headers, 'x-amz-security-token');
-  // Unknown keys, and temporary keys without their session token (or long-term keys with one),
-  // are all "invalid" to AWS.
-  if (!credential || sessionToken !== credential.sessionToken) {
+  // Unknown keys, temporary keys without their session token (or long-term keys with one), and
+  // keys too new to have propagated are all "invalid" to AWS.
+  if (
+    !credential ||
+    sessionToken !== credential.sessionToken ||
+    // A new IAM user key AWS has not propagated yet is just as unknown (§10 #1).
+    (credential.usableFromMs !== undefined && now() < credential.usableFromMs)
+  ) {
     throw new StsError(
       403,
       'InvalidClientTokenId',

@@ -130,6 +130,7 @@ function clientCredentials(request: AzureRequest, settings: EntraSettings): Json
     tid: tenant.tenantId,
     ver: '1.0',
   });
+  tenant.recordAccessToken(accessToken);
   return {
     status: 200,
     body: {

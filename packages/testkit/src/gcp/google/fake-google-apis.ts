@@ -9,6 +9,11 @@ export interface FakeGoogleApisOptions {
   /** Default '127.0.0.1'; only loopback addresses are accepted. */
   readonly host?: string;
   readonly port?: number;
+  /**
+   * The clock a JWT-bearer grant's `iat`/`exp` are checked against: the one its signer used.
+   * Default the project's; a test moving the project's clock while google-auth-library signs
+   * grants on the real one passes `Date.now`. Token lifetimes always follow the project's clock.
+   */
   readonly now?: Clock;
 }
 
@@ -84,7 +89,7 @@ async function answer(
   if (request.method === 'GET' && url.pathname === '/oauth2/v3/tokeninfo') {
     const token = project.findAccessToken(url.searchParams.get('access_token') ?? '');
     if (!token) return oauthError('invalid_token', 'Invalid Value');
-    const expiresIn = Math.floor((token.expiresAtMs - now()) / 1000);
+    const expiresIn = Math.floor((token.expiresAtMs - project.now()) / 1000);
     return {
       status: 200,
       body: {
@@ -167,7 +172,7 @@ function tokenGrant(form: URLSearchParams, project: FakeGcpProject, now: Clock):
     status: 200,
     body: {
       access_token: token.token,
-      expires_in: Math.floor((token.expiresAtMs - now()) / 1000),
+      expires_in: Math.floor((token.expiresAtMs - project.now()) / 1000),
       token_type: 'Bearer',
     },
   };

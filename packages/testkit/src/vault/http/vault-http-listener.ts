@@ -9,6 +9,7 @@ import type { FaultSwitches } from '../faults.js';
 import type { ServerIdentity } from '../services.js';
 import { answerHealth, type NodeState, sealStatus } from '../sys/health.js';
 import { parseVaultRequest } from './parse-request.js';
+import { secretValues } from './secret-values.js';
 
 /** One request as the fake saw it, for counting Vault calls in tests. */
 export interface RequestRecord {
@@ -24,6 +25,8 @@ export interface VaultHttpOptions {
   readonly identity: ServerIdentity;
   readonly now: Clock;
   readonly requests: RequestRecord[];
+  /** Where every secret an answer carries is kept (see `FakeVault.issuedSecrets`). */
+  readonly issuedSecrets: string[];
   readonly maxRequestBytes: number;
 }
 
@@ -31,7 +34,7 @@ class BodyTooLarge extends Error {}
 
 /**
  * The HTTP face of the fake Vault: `/v1/` routing, the fault switches (delay, standby redirect,
- * injected failures, seal), sys/health and sys/seal-status (answered even when sealed), and
+ * performance standby, injected failures, seal, unreachable), sys/health and sys/seal-status (answered even when sealed), and
  * Vault's response headers (`Content-Type: application/json` exactly, `Cache-Control: no-store`).
  */
 export function vaultHttpListener(options: VaultHttpOptions): RequestListener {
@@ -39,12 +42,18 @@ export function vaultHttpListener(options: VaultHttpOptions): RequestListener {
   const inFlight = new WeakMap<object, Promise<void>>();
 
   return (request: IncomingMessage, response: ServerResponse): void => {
+    if (faults.unreachable) {
+      request.socket.destroy();
+      return;
+    }
     const url = new URL(request.url ?? '/', 'http://fake-vault');
     const original = request.headers[ORIGINAL_METHOD_HEADER];
     const method = typeof original === 'string' ? original : (request.method ?? 'GET');
     // Go's server sends Content-Length for bodies this small (never chunked); so does the fake.
     const send = (answer: HttpAnswer, headers: Record<string, string> = {}): void => {
       options.requests.push({ method, path: url.pathname, status: answer.status });
+      if (answer.status === 200 && answer.body !== undefined)
+        options.issuedSecrets.push(...secretValues(answer.body));
       const framing =
         answer.body === undefined
           ? answer.status === 204
@@ -96,6 +105,7 @@ export function vaultHttpListener(options: VaultHttpOptions): RequestListener {
     const node: NodeState = {
       sealed: faults.sealed,
       standby: faults.standbyRedirectTo !== undefined,
+      performanceStandby: faults.performanceStandby,
     };
 
     if (path === 'sys/health' && (method === 'GET' || method === 'HEAD')) {

@@ -9,6 +9,8 @@ export interface NodeState {
   readonly sealed: boolean;
   /** A standby (the fake redirects to an active node). */
   readonly standby: boolean;
+  /** A performance standby (answers requests itself). */
+  readonly performanceStandby: boolean;
 }
 
 export interface HealthAnswer {
@@ -36,20 +38,30 @@ export function answerHealth(
   };
   const activeCode = code('activecode', 200);
   const standbyCode = code('standbycode', 429);
-  // DR secondaries, performance standbys and uninitialized nodes do not exist in this fake, but
-  // their parameters are parsed (and rejected when malformed) as Vault does.
+  // DR secondaries and uninitialized nodes do not exist in this fake, but their parameters are
+  // parsed (and rejected when malformed) as Vault does.
   code('drsecondarycode', 472);
-  code('performancestandbycode', 473);
+  const perfStandbyCode = code('performancestandbycode', 473);
   code('uninitcode', 501);
-  readBoolParam(query, 'perfstandbyok');
+  const perfStandbyOk = readBoolParam(query, 'perfstandbyok');
   const sealedCode = code('sealedcode', 503);
 
-  const status = node.sealed ? sealedCode : node.standby && !standbyOk ? standbyCode : activeCode;
+  // sys_health.go's order: sealed, then performance standby, then standby.
+  const status = node.sealed
+    ? sealedCode
+    : node.performanceStandby
+      ? perfStandbyOk
+        ? activeCode
+        : perfStandbyCode
+      : node.standby && !standbyOk
+        ? standbyCode
+        : activeCode;
   const body = new GoStruct([
     ['initialized', true],
     ['sealed', node.sealed],
-    ['standby', node.sealed || node.standby],
-    ['performance_standby', false],
+    // A performance standby is a standby too (core.StandbyStates).
+    ['standby', node.sealed || node.standby || node.performanceStandby],
+    ['performance_standby', !node.sealed && node.performanceStandby],
     ['replication_performance_mode', 'disabled'],
     ['replication_dr_mode', 'disabled'],
     ['server_time_utc', unixSeconds(nowMs)],
