@@ -1,9 +1,12 @@
-import type { Context, Middleware, Next } from 'koa';
+import type { Context, Middleware } from 'koa';
 import type { Clock, Logger, CredentialBroker } from '@guise/core';
 import {
   alwaysSet,
   CredentialUnavailableError,
+  dialectMiddleware,
   errorBoundary,
+  pathSegments,
+  queryParams,
   rejectForwarded,
   requireHeader,
 } from '@guise/core';
@@ -69,20 +72,13 @@ export function gceMiddleware(deps: GceRouterDeps): Middleware {
     // Anything else it owns (`/0.1/…`, `/computeMetadata/v1beta1/…`, typos) is GCE's 404 page.
     return route ? route[1](ctx) : sendNotFound(ctx);
   };
-  const chain: Middleware[] = [
+  return dialectMiddleware(owns, [
     alwaysSet(GCE_HEADERS),
     errorBoundary(deps.logger, renderError),
     rejectForwarded(sendForbidden),
     requireHeader(FLAVOR, 'Google', sendForbidden),
-  ];
-  return async (ctx: Context, next: Next) => {
-    if (!owns(ctx)) return next();
-    const run = async (index: number): Promise<void> => {
-      const step = chain[index];
-      return step ? step(ctx, () => run(index + 1)) : dispatch(ctx);
-    };
-    await run(0);
-  };
+    dispatch,
+  ]);
 }
 
 function owns(ctx: Context): boolean {
@@ -97,12 +93,12 @@ function sendListing(ctx: Context, listing: string): void {
 }
 
 async function serveTree(ctx: Context, deps: GceRouterDeps): Promise<void> {
-  const query = parseQuery(ctx.URL.searchParams);
+  const query = parseQuery(queryParams(ctx));
   if (!query) return sendBadRequest(ctx);
   const rest = ctx.path.slice(V1.length);
   // `…/v1` is the root directory without its slash; a doubled slash is tolerated (§1.2).
   const trailingSlash = rest.endsWith('/');
-  const segments = rest.split('/').filter(Boolean).map(decodeSegment);
+  const segments = pathSegments(rest);
   const render = () => represent(resolve(deps.store.current(), segments), trailingSlash, query);
   const answer = render();
   if (answer.kind === 'ok' && query.waitForChange) {
@@ -131,14 +127,6 @@ async function send(ctx: Context, answer: Answer, deps: GceRouterDeps): Promise<
       if (!account.identity) return sendNotFound(ctx);
       return serveIdentity(ctx, account.identity, broker);
     }
-  }
-}
-
-function decodeSegment(segment: string): string {
-  try {
-    return decodeURIComponent(segment);
-  } catch {
-    return segment; // malformed escapes match nothing and get the 404 page
   }
 }
 
