@@ -32,6 +32,9 @@ export type BrokerListener = (event: BrokerEvent) => void;
 interface Slot<T, R> {
   readonly source: CredentialSource<T, R>;
   readonly request: R;
+  /** The source's `keyOf(request)`, `''` for a source without keys. */
+  readonly key: string;
+  /** `id#key` (or the id alone), for logs and errors. */
   readonly label: string;
   current?: Issued<T>;
   inflight?: Promise<Issued<T>>;
@@ -63,7 +66,11 @@ interface Slot<T, R> {
  */
 @injectable()
 export class CredentialBroker {
-  private readonly slots = new Map<string, Slot<unknown, unknown>>();
+  /**
+   * Slots by source id, then by request key: two lookups of strings the request already holds,
+   * rather than building and hashing `id#key` anew on every request.
+   */
+  private readonly slots = new Map<string, Map<string, Slot<unknown, unknown>>>();
   private readonly listeners = new Set<BrokerListener>();
   private closed = false;
   private readonly log: Logger;
@@ -84,21 +91,26 @@ export class CredentialBroker {
   }
 
   /** A credential fit to serve now, from cache when possible. Rejects with CredentialUnavailableError. */
-  async get<T, R>(
+  get<T, R>(
     source: CredentialSource<T, R>,
     request: R,
     options: ServeOptions = {},
   ): Promise<Issued<T>> {
-    if (this.closed)
-      throw new CredentialUnavailableError(source.id, { cause: new Error('broker is shut down') });
+    if (this.closed) {
+      return Promise.reject(
+        new CredentialUnavailableError(source.id, { cause: new Error('broker is shut down') }),
+      );
+    }
     const slot = this.slotFor(source, request, options);
     slot.asks += 1;
-    return this.serve(slot);
+    const now = this.clock.now();
+    // The cached path, which nearly every request takes: answered without an async frame.
+    if (slot.current && this.servable(slot, slot.current, now))
+      return Promise.resolve(slot.current);
+    return this.serveUncached(slot, now);
   }
 
-  private async serve<T, R>(slot: Slot<T, R>): Promise<Issued<T>> {
-    const now = this.clock.now();
-    if (slot.current && this.servable(slot, slot.current, now)) return slot.current;
+  private async serveUncached<T, R>(slot: Slot<T, R>, now: number): Promise<Issued<T>> {
     // While the source is failing, clients never wait on it: a cached credential still usable
     // in an outage is served at once, otherwise the error. Waiting would mean sitting through the
     // backend's own retries (botocore gives IMDS one second) to get the same answer. The retry
@@ -143,7 +155,7 @@ export class CredentialBroker {
 
   /** Issue time and expiry of every cached credential, by label: for health checks and metrics. */
   snapshot(): Array<{ label: string; issuedAt: number; expiresAt: number; healthy: boolean }> {
-    return [...this.slots.values()].flatMap((s) =>
+    return this.allSlots().flatMap((s) =>
       s.current
         ? [
             {
@@ -161,7 +173,7 @@ export class CredentialBroker {
   async shutdown(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    const slots = [...this.slots.values()];
+    const slots = this.allSlots();
     this.slots.clear();
     for (const slot of slots) slot.cancelTimer?.();
     if (!this.policy.revokeOnShutdown) return;
@@ -174,13 +186,18 @@ export class CredentialBroker {
     options: ServeOptions,
   ): Slot<T, R> {
     const key = source.keyOf?.(request) ?? '';
-    const label = key ? `${source.id}#${key}` : source.id;
-    let slot = this.slots.get(label) as Slot<T, R> | undefined;
+    let bySource = this.slots.get(source.id);
+    if (!bySource) {
+      bySource = new Map();
+      this.slots.set(source.id, bySource);
+    }
+    let slot = bySource.get(key) as Slot<T, R> | undefined;
     if (!slot) {
       slot = {
         source,
         request,
-        label,
+        key,
+        label: key ? `${source.id}#${key}` : source.id,
         failures: 0,
         retryAt: 0,
         pinned: false,
@@ -188,9 +205,13 @@ export class CredentialBroker {
         asksAtAttempt: 0,
         minRemainingMs: options.minRemainingMs,
       };
-      this.slots.set(label, slot as Slot<unknown, unknown>);
+      bySource.set(key, slot as Slot<unknown, unknown>);
     }
     return slot;
+  }
+
+  private allSlots(): Array<Slot<unknown, unknown>> {
+    return [...this.slots.values()].flatMap((bySource) => [...bySource.values()]);
   }
 
   private servable<T, R>(slot: Slot<T, R>, issued: Issued<T>, now: number): boolean {
@@ -308,7 +329,7 @@ export class CredentialBroker {
         servableUntil - this.clock.now(),
       );
     } else {
-      this.slots.delete(slot.label);
+      this.slots.get(slot.source.id)?.delete(slot.key);
     }
   }
 

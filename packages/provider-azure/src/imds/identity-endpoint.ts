@@ -20,8 +20,8 @@ interface Echoed {
 }
 
 /**
- * Answers by token, seconds left and echoed parameters: within a second, the requests of a
- * machine's clients get the same bytes, so they are rendered once rather than per request.
+ * Answers by token, seconds left and query: what an answer echoes comes from the query, so within
+ * a second the requests of a machine's clients get the same bytes, rendered once.
  */
 const answers = new RenderCache<Buffer>();
 
@@ -51,7 +51,7 @@ export function identityTokenEndpoint(tokens: IdentityTokens, throttle: Throttle
       return sendBadRequest(ctx, 'identity', SELECTION_REFUSALS[served]);
     const expiresIn = served.issued.value.expiresOnSeconds - Math.floor(clock.now() / 1000);
     const echoed: Echoed = { resource, objectId, resourceId };
-    const key = JSON.stringify([expiresIn, resource, objectId, resourceId]);
+    const key = `${expiresIn} ${ctx.querystring}`;
     sendJsonBytes(
       ctx,
       200,

@@ -63,14 +63,14 @@ export function gceMiddleware(deps: GceRouterDeps): Middleware {
     [/^\/computeMetadata\/$/, (ctx) => sendListing(ctx, 'v1/\nv1beta1/\n')],
     [/^\/computeMetadata\/v1(?:\/.*)?$/, (ctx) => serveTree(ctx, deps)],
   ];
-  const dispatch = async (ctx: Context): Promise<void> => {
+  const dispatch = (ctx: Context): Promise<void> | void => {
     if (ctx.method !== 'GET' && ctx.method !== 'HEAD') {
       ctx.set('Allow', 'GET, HEAD');
       return sendPlainError(ctx, 405, 'method not allowed');
     }
-    const route = routes.find(([pattern]) => pattern.test(ctx.path));
+    for (const [pattern, answer] of routes) if (pattern.test(ctx.path)) return answer(ctx);
     // Anything else it owns (`/0.1/…`, `/computeMetadata/v1beta1/…`, typos) is GCE's 404 page.
-    return route ? route[1](ctx) : sendNotFound(ctx);
+    return sendNotFound(ctx);
   };
   return dialectMiddleware(owns, [
     alwaysSet(GCE_HEADERS),
@@ -111,7 +111,7 @@ async function serveTree(ctx: Context, deps: GceRouterDeps): Promise<void> {
   return send(ctx, answer, deps);
 }
 
-async function send(ctx: Context, answer: Answer, deps: GceRouterDeps): Promise<void> {
+function send(ctx: Context, answer: Answer, deps: GceRouterDeps): Promise<void> | void {
   switch (answer.kind) {
     case 'ok':
       return sendOk(ctx, answer.contentType, answer.body, answer.etag);
