@@ -30,7 +30,9 @@ export function requireHeader(header: string, value: string, refuse: Refusal): M
 export function alwaysSet(headers: Readonly<Record<string, string>>): Middleware {
   const entries = Object.entries(headers);
   return (ctx: Context, next: Next) => {
-    for (const [name, value] of entries) ctx.set(name, value);
+    // `ctx.response.set` rather than `ctx.set`, Koa's delegate to it, which costs as much again
+    // per call, on every response (npm run bench); likewise wherever a response sets headers.
+    for (const [name, value] of entries) ctx.response.set(name, value);
     return next();
   };
 }
@@ -46,6 +48,6 @@ export function sendExact(
   body: string | Buffer,
 ): void {
   ctx.status = status;
-  ctx.set('Content-Type', contentType);
+  ctx.response.set('Content-Type', contentType);
   ctx.body = body;
 }

@@ -92,7 +92,7 @@ function authorize(ctx: Context, { tokens, mode }: ImdsRouterDeps): boolean {
   if (token === '') return mode === 'optional';
   const remaining = tokens.remainingSeconds(token);
   if (remaining === undefined) return false;
-  ctx.set(TOKEN_TTL_HEADER, String(remaining));
+  ctx.response.set(TOKEN_TTL_HEADER, String(remaining));
   return true;
 }
 

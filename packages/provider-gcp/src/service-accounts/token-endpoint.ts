@@ -67,7 +67,7 @@ export async function serveToken(
     });
   }
   const answer = answers.get(issued, String(expiresIn), () => renderToken(issued, expiresIn));
-  ctx.set('ETag', answer.etag);
+  ctx.response.set('ETag', answer.etag);
   sendExact(ctx, 200, JSON_TYPE, answer.body);
 }
 
