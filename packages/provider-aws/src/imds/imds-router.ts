@@ -69,14 +69,14 @@ function ownsPath(ctx: Context): boolean {
   return first === undefined || isVersionShaped(first);
 }
 
-async function dispatch(ctx: Context, deps: ImdsRouterDeps): Promise<void> {
+function dispatch(ctx: Context, deps: ImdsRouterDeps): Promise<void> | void {
   const segments = pathSegments(ctx.path);
   const [version = ''] = segments;
   if (isTokenPath(segments)) return handleTokenRequest(ctx, version, deps.tokens, deps.mode);
   if (ctx.method !== 'GET' && ctx.method !== 'HEAD')
     return sendMethodNotAllowed(ctx, ['GET', 'HEAD']);
   if (!authorize(ctx, deps)) return sendEmpty(ctx, 401);
-  await serveNode(ctx, resolveNode(deps.tree, segments));
+  return serveNode(ctx, resolveNode(deps.tree, segments));
 }
 
 /**
@@ -96,11 +96,12 @@ function authorize(ctx: Context, { tokens, mode }: ImdsRouterDeps): boolean {
   return true;
 }
 
-async function serveNode(ctx: Context, node: MetadataNode | undefined): Promise<void> {
+function serveNode(ctx: Context, node: MetadataNode | undefined): Promise<void> | void {
   if (!node) return sendNotFound(ctx);
   if (node.kind === 'directory') return sendValue(ctx, renderListing(node));
-  const value = typeof node.value === 'function' ? await node.value() : node.value;
-  sendValue(ctx, value, node.contentType);
+  const { value, contentType } = node;
+  if (typeof value !== 'function') return sendValue(ctx, value, contentType);
+  return value().then((computed) => sendValue(ctx, computed, contentType));
 }
 
 /**

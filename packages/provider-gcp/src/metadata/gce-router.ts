@@ -16,7 +16,8 @@ import type { GceServiceAccount } from './gce-options.js';
 import type { MetadataStore } from './metadata-store.js';
 import { resolve } from './metadata-tree.js';
 import { parseQuery } from './query.js';
-import type { Answer } from './represent.js';
+import type { MetadataQuery } from './query.js';
+import type { Answer, Representation } from './represent.js';
 import { represent } from './represent.js';
 import {
   etagOf,
@@ -92,7 +93,7 @@ function sendListing(ctx: Context, listing: string): void {
   sendOk(ctx, TEXT, listing, etagOf(listing));
 }
 
-async function serveTree(ctx: Context, deps: GceRouterDeps): Promise<void> {
+function serveTree(ctx: Context, deps: GceRouterDeps): Promise<void> | void {
   const query = parseQuery(queryParams(ctx));
   if (!query) return sendBadRequest(ctx);
   const rest = ctx.path.slice(V1.length);
@@ -101,14 +102,23 @@ async function serveTree(ctx: Context, deps: GceRouterDeps): Promise<void> {
   const segments = pathSegments(rest);
   const render = () => represent(resolve(deps.store.current(), segments), trailingSlash, query);
   const answer = render();
-  if (answer.kind === 'ok' && query.waitForChange) {
-    const waited = await waitForChange(ctx, answer, query, render, deps);
-    if (waited === 'gone') return;
-    if (waited === 'busy')
-      return sendPlainError(ctx, 503, 'too many pending wait_for_change requests');
-    return send(ctx, waited, deps);
-  }
+  if (answer.kind === 'ok' && query.waitForChange)
+    return serveChange(ctx, answer, query, render, deps);
   return send(ctx, answer, deps);
+}
+
+async function serveChange(
+  ctx: Context,
+  answer: Representation,
+  query: MetadataQuery,
+  render: () => Answer,
+  deps: GceRouterDeps,
+): Promise<void> {
+  const waited = await waitForChange(ctx, answer, query, render, deps);
+  if (waited === 'gone') return;
+  if (waited === 'busy')
+    return sendPlainError(ctx, 503, 'too many pending wait_for_change requests');
+  return send(ctx, waited, deps);
 }
 
 function send(ctx: Context, answer: Answer, deps: GceRouterDeps): Promise<void> | void {
