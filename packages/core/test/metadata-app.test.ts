@@ -1,11 +1,12 @@
 import http from 'node:http';
-import type { Context, Next } from 'koa';
+import type { Context } from 'koa';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { MetadataProvider, RunningServer } from '../src/index.js';
 import {
   alwaysSet,
   createMetadataApp,
   DEFAULT_SERVER_LIMITS,
+  dialectMiddleware,
   errorBoundary,
   isLocalOnlyAddress,
   JsonLogger,
@@ -22,24 +23,21 @@ const toyDialect: MetadataProvider = {
   name: 'toy',
   middleware() {
     const refuse = (ctx: Context) => sendExact(ctx, 403, 'text/plain', '');
-    const guards = [
-      alwaysSet({ Server: 'Toy' }),
-      errorBoundary(silentLogger, (ctx) => sendExact(ctx, 503, 'text/plain', 'try later')),
-      rejectForwarded(refuse),
-      requireHeader('Metadata', 'true', (ctx) =>
-        sendExact(ctx, 400, 'application/json', '{"error":"bad"}'),
-      ),
-    ];
-    return async (ctx: Context, next: Next) => {
-      if (!ctx.path.startsWith('/toy')) return next();
-      const run = async (i: number): Promise<void> => {
-        const guard = guards[i];
-        if (guard) return guard(ctx, () => run(i + 1));
-        if (ctx.path === '/toy/boom') throw new Error('backend exploded');
-        sendExact(ctx, 200, 'text/plain', 'hello');
-      };
-      await run(0);
-    };
+    return dialectMiddleware(
+      (ctx) => ctx.path.startsWith('/toy'),
+      [
+        alwaysSet({ Server: 'Toy' }),
+        errorBoundary(silentLogger, (ctx) => sendExact(ctx, 503, 'text/plain', 'try later')),
+        rejectForwarded(refuse),
+        requireHeader('Metadata', 'true', (ctx) =>
+          sendExact(ctx, 400, 'application/json', '{"error":"bad"}'),
+        ),
+        (ctx) => {
+          if (ctx.path === '/toy/boom') throw new Error('backend exploded');
+          sendExact(ctx, 200, 'text/plain', 'hello');
+        },
+      ],
+    );
   },
 };
 

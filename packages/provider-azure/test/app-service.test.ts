@@ -77,4 +77,15 @@ describe('App Service dialect', () => {
     });
     expect(old.status).toBe(400);
   });
+
+  it('answers the token path in any case and with a trailing slash, and only to GET', async () => {
+    const headers = { 'X-IDENTITY-HEADER': APP_SERVICE_SECRET };
+    const upper = await get(port(), query.replace('/msi/token', '/MSI/Token/'), headers);
+    expect(upper.json()).toMatchObject({ resource: 'https://vault.azure.net' });
+    const post = await get(port(), query, headers, 'POST');
+    expect([post.status, post.text]).toEqual([
+      404,
+      '{"error":"not_found","error_description":"Not found"}',
+    ]);
+  });
 });

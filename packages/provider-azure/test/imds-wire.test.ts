@@ -168,6 +168,17 @@ describe('/metadata/instance', () => {
     );
     expect(res.text).toBe(FACTS.hostname);
   });
+
+  it('takes the route from the rest of the path, trailing slash or not, and nothing else', async () => {
+    const slash = await get(
+      imds.port,
+      `${INSTANCE}/compute/name/?api-version=2021-02-01&format=text`,
+    );
+    expect(slash.text).toBe(FACTS.hostname);
+    const root = await get(imds.port, `${INSTANCE}/?api-version=2021-02-01`);
+    expect(root.json()).toHaveProperty('compute');
+    expect((await get(imds.port, `${INSTANCE}x?api-version=2021-02-01`)).status).toBe(404);
+  });
 });
 
 describe('/metadata/identity/oauth2/token', () => {

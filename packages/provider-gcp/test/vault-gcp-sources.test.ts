@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ManualClock, systemClock } from '@guise/core';
 import { IamIdTokenSource, VaultGcpTokenSource } from '../src/index.js';
@@ -17,6 +18,8 @@ const TOKEN = '/computeMetadata/v1/instance/service-accounts/default/token';
 async function token(port: number, query = '') {
   const res = await request(port, `${TOKEN}${query}`);
   expect(res.headers['content-type']).toBe('application/json');
+  // The ETag is that of the body as sent, however the answer was cached (§1.2).
+  expect(res.headers['etag']).toBe(createHash('md5').update(res.text).digest('hex').slice(-16));
   return JSON.parse(res.text) as { access_token: string; expires_in: number; token_type: string };
 }
 

@@ -46,7 +46,7 @@ export class AwsImdsProvider implements MetadataProvider {
     const tree = buildImdsTree({
       instance,
       roleName: role.name,
-      credentials: leaf(async () => credentialJsonBytes(await broker.get(role.source, undefined))),
+      credentials: leaf(() => broker.get(role.source, undefined).then(credentialJsonBytes)),
       iamInfo: iamInfoJson({
         arn: instance.instanceProfileArn,
         id: instance.instanceProfileId,

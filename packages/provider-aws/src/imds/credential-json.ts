@@ -1,4 +1,5 @@
 import type { Issued } from '@guise/core';
+import { RenderCache } from '@guise/core';
 import type { AwsCredentials } from '../aws-credentials.js';
 import { awsPrettyJson, awsTimestamp } from './aws-json.js';
 
@@ -22,8 +23,7 @@ export function credentialJson(issued: Issued<AwsCredentials>): string {
   });
 }
 
-/** Rendered credentials by issued credential: the broker hands out the same object until it replaces it. */
-const rendered = new WeakMap<Issued<AwsCredentials>, Buffer>();
+const rendered = new RenderCache<Buffer>();
 
 /**
  * `credentialJson` as bytes, rendered once per issued credential rather than once per request:
@@ -32,12 +32,7 @@ const rendered = new WeakMap<Issued<AwsCredentials>, Buffer>();
  * without encoding the body again on every response.
  */
 export function credentialJsonBytes(issued: Issued<AwsCredentials>): Buffer {
-  let bytes = rendered.get(issued);
-  if (!bytes) {
-    bytes = Buffer.from(credentialJson(issued));
-    rendered.set(issued, bytes);
-  }
-  return bytes;
+  return rendered.get(issued, '', () => Buffer.from(credentialJson(issued)));
 }
 
 /** `iam/info` (§1.10). `lastUpdated` is when the instance profile was attached: agent start. */

@@ -1,6 +1,14 @@
-import type { Context, Middleware, Next } from 'koa';
+import type { Context, Middleware } from 'koa';
 import type { Logger } from '@guise/core';
-import { CredentialUnavailableError, alwaysSet, errorBoundary, rejectForwarded } from '@guise/core';
+import {
+  CredentialUnavailableError,
+  alwaysSet,
+  dialectMiddleware,
+  errorBoundary,
+  firstPathSegment,
+  pathSegments,
+  rejectForwarded,
+} from '@guise/core';
 import type { ImdsTokenMode } from './imds-options.js';
 import type { ImdsTokenStore } from './imds-token-store.js';
 import type { MetadataDirectory, MetadataNode } from './metadata-tree.js';
@@ -38,60 +46,37 @@ export interface ImdsRouterDeps {
  * 7. the tree: a directory answers its listing, a leaf its value, anything else the 404 page.
  */
 export function imdsMiddleware(deps: ImdsRouterDeps): Middleware {
-  const guards: Middleware[] = [
+  return dialectMiddleware(ownsPath, [
     alwaysSet(IMDS_HEADERS),
     errorBoundary(deps.logger, renderError),
     rejectForwarded((ctx) => sendEmpty(ctx, 403)),
-  ];
-  return async (ctx: Context, next: Next) => {
-    const segments = imdsSegments(ctx.path);
-    if (!segments) return next();
-    const run = async (index: number): Promise<void> => {
-      const guard = guards[index];
-      if (guard) return guard(ctx, () => run(index + 1));
-      return dispatch(ctx, segments, deps);
-    };
-    await run(0);
-  };
+    (ctx) => dispatch(ctx, deps),
+  ]);
 }
 
-async function dispatch(
-  ctx: Context,
-  segments: readonly string[],
-  deps: ImdsRouterDeps,
-): Promise<void> {
+/**
+ * Whether a path is IMDS's: `/`, or a first segment shaped like a version. Other paths
+ * (`/computeMetadata`, `/metadata`) are left to the other dialects sharing the listener. Segments
+ * are those of core's `pathSegments`, so trailing and doubled slashes resolve like single ones —
+ * `ec2-metadata` asks for `latest//meta-data/ramdisk-id` and botocore for
+ * `placement/availability-zone/` (§1.8). A directory answers with or without its trailing slash;
+ * being tolerant costs nothing, while a redirect would point clients at 169.254.169.254 even when
+ * they reached us on loopback. `.` and `..` are names like any other (the tree is data, not a file
+ * system), so they get 404.
+ */
+function ownsPath(ctx: Context): boolean {
+  const first = firstPathSegment(ctx.path);
+  return first === undefined || isVersionShaped(first);
+}
+
+function dispatch(ctx: Context, deps: ImdsRouterDeps): Promise<void> | void {
+  const segments = pathSegments(ctx.path);
   const [version = ''] = segments;
   if (isTokenPath(segments)) return handleTokenRequest(ctx, version, deps.tokens, deps.mode);
   if (ctx.method !== 'GET' && ctx.method !== 'HEAD')
     return sendMethodNotAllowed(ctx, ['GET', 'HEAD']);
   if (!authorize(ctx, deps)) return sendEmpty(ctx, 401);
-  await serveNode(ctx, resolveNode(deps.tree, segments));
-}
-
-/**
- * Path segments of an IMDS request, or undefined when the path is not IMDS's. Empty segments are
- * dropped, so trailing and doubled slashes resolve like single ones — `ec2-metadata` asks for
- * `latest//meta-data/ramdisk-id` and botocore for `placement/availability-zone/` (§1.8). A
- * directory answers with or without its trailing slash; being tolerant costs nothing, while a
- * redirect would point clients at 169.254.169.254 even when they reached us on loopback.
- * `.` and `..` are names like any other (the tree is data, not a file system), so they get 404.
- */
-function imdsSegments(path: string): string[] | undefined {
-  const segments = path
-    .split('/')
-    .filter((segment) => segment !== '')
-    .map(decodeSegment);
-  const [first] = segments;
-  return first === undefined || isVersionShaped(first) ? segments : undefined;
-}
-
-function decodeSegment(segment: string): string {
-  if (!segment.includes('%')) return segment; // the usual case, on every request: nothing to decode
-  try {
-    return decodeURIComponent(segment);
-  } catch {
-    return segment; // malformed escapes match nothing and get the 404 page
-  }
+  return serveNode(ctx, resolveNode(deps.tree, segments));
 }
 
 /**
@@ -107,15 +92,16 @@ function authorize(ctx: Context, { tokens, mode }: ImdsRouterDeps): boolean {
   if (token === '') return mode === 'optional';
   const remaining = tokens.remainingSeconds(token);
   if (remaining === undefined) return false;
-  ctx.set(TOKEN_TTL_HEADER, String(remaining));
+  ctx.response.set(TOKEN_TTL_HEADER, String(remaining));
   return true;
 }
 
-async function serveNode(ctx: Context, node: MetadataNode | undefined): Promise<void> {
+function serveNode(ctx: Context, node: MetadataNode | undefined): Promise<void> | void {
   if (!node) return sendNotFound(ctx);
   if (node.kind === 'directory') return sendValue(ctx, renderListing(node));
-  const value = typeof node.value === 'function' ? await node.value() : node.value;
-  sendValue(ctx, value, node.contentType);
+  const { value, contentType } = node;
+  if (typeof value !== 'function') return sendValue(ctx, value, contentType);
+  return value().then((computed) => sendValue(ctx, computed, contentType));
 }
 
 /**

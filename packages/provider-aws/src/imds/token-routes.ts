@@ -34,7 +34,7 @@ export function handleTokenRequest(
   if (version !== 'latest' || mode === 'disabled') return sendEmpty(ctx, 403);
   const ttl = parseTtl(ctx.get(TTL_REQUEST_HEADER));
   if (ttl === undefined) return sendEmpty(ctx, 400);
-  ctx.set(TOKEN_TTL_HEADER, String(ttl));
+  ctx.response.set(TOKEN_TTL_HEADER, String(ttl));
   sendValue(ctx, tokens.issue(ttl));
 }
 

@@ -1,11 +1,10 @@
 import { timingSafeEqual } from 'node:crypto';
-import Router from '@koa/router';
 import type { Context, Middleware, Next } from 'koa';
 import compose from 'koa-compose';
-import { routerMiddleware } from '../http/router-middleware.js';
+import { azurePath, routeTable } from '../http/route-table.js';
 import { inject, injectable } from 'tsyringe';
 import type { Logger, MetadataProvider } from '@guise/core';
-import { errorBoundary, rejectForwarded, TOKENS } from '@guise/core';
+import { errorBoundary, queryParams, rejectForwarded, TOKENS } from '@guise/core';
 import { RESOURCE_MISSING, SELECTION_REFUSALS, tokenFailure } from '../identity/identity-errors.js';
 import { IdentityTokens } from '../identity/identity-tokens.js';
 import { sendJson } from '../imds/imds-responses.js';
@@ -43,9 +42,8 @@ export class AppServiceProvider implements MetadataProvider {
         'azure app service: the identity header secret must have 16 characters or more',
       );
     const secret = Buffer.from(options.secret);
-    const router = new Router({ sensitive: false, strict: false });
-    router.get(APP_SERVICE_TOKEN_PATH, async (ctx) => {
-      const query = ctx.URL.searchParams;
+    const serveToken = async (ctx: Context) => {
+      const query = queryParams(ctx);
       const version = query.get('api-version') ?? '';
       if (!/^\d{4}-\d\d-\d\d$/.test(version) || version < APP_SERVICE_API_VERSION)
         return sendJson(
@@ -72,7 +70,7 @@ export class AppServiceProvider implements MetadataProvider {
         token_type: 'Bearer',
         client_id: served.clientId,
       });
-    });
+    };
     const stack: Middleware[] = [
       errorBoundary(logger.child({ component: 'azure-app-service' }), (ctx, error) => {
         const { status, body } = tokenFailure(error);
@@ -96,7 +94,13 @@ export class AppServiceProvider implements MetadataProvider {
         }
         await next();
       },
-      routerMiddleware(router),
+      routeTable([
+        [
+          azurePath(APP_SERVICE_TOKEN_PATH),
+          // A GET (or HEAD) resource: other methods get the 404 below, as from any unknown route.
+          (ctx, next) => (ctx.method === 'GET' || ctx.method === 'HEAD' ? serveToken(ctx) : next()),
+        ],
+      ]),
       (ctx) => sendJson(ctx, 404, { error: 'not_found', error_description: 'Not found' }),
     ];
     this.handler = compose(stack);

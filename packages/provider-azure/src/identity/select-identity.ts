@@ -19,18 +19,15 @@ export function selectIdentity(
   identities: readonly ManagedIdentity[],
   selector: IdentitySelector,
 ): ManagedIdentity | SelectionRefusal {
-  const named = (
-    [
-      ['clientId', selector.clientId],
-      ['objectId', selector.objectId],
-      ['resourceId', selector.resourceId],
-    ] as const
-  ).filter(([, value]) => value !== undefined && value !== '');
-  if (named.length > 1) return 'several-selectors';
-  const [only] = named;
-  if (only) {
-    const [key, value = ''] = only;
-    const wanted = value.toLowerCase();
+  let named: SelectorKey | undefined;
+  for (const key of SELECTOR_KEYS) {
+    if (!selector[key]) continue;
+    if (named) return 'several-selectors';
+    named = key;
+  }
+  if (named) {
+    const key = named;
+    const wanted = selector[key]?.toLowerCase();
     return identities.find((identity) => identity[key]?.toLowerCase() === wanted) ?? 'not-found';
   }
   const system = identities.find((identity) => identity.systemAssigned);
@@ -38,3 +35,6 @@ export function selectIdentity(
   if (identities.length > 1) return 'ambiguous';
   return identities[0] ?? 'not-found';
 }
+
+type SelectorKey = keyof IdentitySelector;
+const SELECTOR_KEYS: readonly SelectorKey[] = ['clientId', 'objectId', 'resourceId'];

@@ -49,8 +49,10 @@ export const INSTANCE_SINCE = '2017-04-02';
 /** The identity category exists from 2018-02-01 (§1.2 table); MIDOC: "2018-02-01 or greater". */
 export const IDENTITY_SINCE = '2018-02-01';
 
+const SUPPORTED = new Set(API_VERSIONS);
+
 export function isSupportedVersion(version: string): boolean {
-  return API_VERSIONS.includes(version);
+  return SUPPORTED.has(version);
 }
 
 /** Versions are ISO dates, so they order as strings. */

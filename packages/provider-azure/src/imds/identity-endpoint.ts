@@ -1,8 +1,9 @@
 import type { Context } from 'koa';
 import type { Clock } from '@guise/core';
+import { queryParams, RenderCache } from '@guise/core';
 import { RESOURCE_MISSING, SELECTION_REFUSALS } from '../identity/identity-errors.js';
-import type { IdentityTokens } from '../identity/identity-tokens.js';
-import { sendBadRequest, sendJson } from './imds-responses.js';
+import type { IdentityTokens, ServedToken } from '../identity/identity-tokens.js';
+import { sendBadRequest, sendJson, sendJsonBytes } from './imds-responses.js';
 import type { Throttle } from './throttle.js';
 
 /** Real IMDS's throttling answer (hashicorp/terraform-provider-azurerm#20901, §1.6). */
@@ -10,6 +11,19 @@ const THROTTLED = {
   error: 'invalid_request',
   error_description: 'Temporarily throttled, too many requests',
 };
+
+/** What a token answer echoes of its request, beside the token itself. */
+interface Echoed {
+  readonly resource: string;
+  readonly objectId?: string;
+  readonly resourceId?: string;
+}
+
+/**
+ * Answers by token, seconds left and query: what an answer echoes comes from the query, so within
+ * a second the requests of a machine's clients get the same bytes, rendered once.
+ */
+const answers = new RenderCache<Buffer>();
 
 /**
  * `GET /metadata/identity/oauth2/token?api-version&resource[&client_id|object_id|msi_res_id]`
@@ -24,7 +38,7 @@ export function identityTokenEndpoint(tokens: IdentityTokens, throttle: Throttle
       ctx.set('Retry-After', '1');
       return sendJson(ctx, 429, THROTTLED);
     }
-    const query = ctx.URL.searchParams;
+    const query = queryParams(ctx);
     const resource = query.get('resource') ?? '';
     if (resource === '') return sendBadRequest(ctx, 'identity', RESOURCE_MISSING);
     const objectId = query.get('object_id') ?? undefined;
@@ -35,20 +49,33 @@ export function identityTokenEndpoint(tokens: IdentityTokens, throttle: Throttle
     );
     if (typeof served === 'string')
       return sendBadRequest(ctx, 'identity', SELECTION_REFUSALS[served]);
-    const token = served.issued.value;
-    const expiresIn = String(token.expiresOnSeconds - Math.floor(clock.now() / 1000));
-    sendJson(ctx, 200, {
+    const expiresIn = served.issued.value.expiresOnSeconds - Math.floor(clock.now() / 1000);
+    const echoed: Echoed = { resource, objectId, resourceId };
+    const key = `${expiresIn} ${ctx.querystring}`;
+    sendJsonBytes(
+      ctx,
+      200,
+      answers.get(served.issued, key, () => renderToken(served, expiresIn, echoed)),
+    );
+  };
+}
+
+function renderToken(served: ServedToken, expiresInSeconds: number, echoed: Echoed): Buffer {
+  const token = served.issued.value;
+  const expiresIn = String(expiresInSeconds);
+  return Buffer.from(
+    JSON.stringify({
       access_token: token.accessToken,
       client_id: served.clientId,
       expires_in: expiresIn,
       expires_on: String(token.expiresOnSeconds),
       ext_expires_in: expiresIn,
-      ...(resourceId ? { msi_res_id: resourceId } : {}),
+      ...(echoed.resourceId ? { msi_res_id: echoed.resourceId } : {}),
       not_before: String(token.notBeforeSeconds),
-      ...(objectId ? { object_id: objectId } : {}),
+      ...(echoed.objectId ? { object_id: echoed.objectId } : {}),
       refresh_token: '',
-      resource,
+      resource: echoed.resource,
       token_type: 'Bearer',
-    });
-  };
+    }),
+  );
 }

@@ -1,9 +1,14 @@
-import Router from '@koa/router';
 import type { Context, Middleware, Next } from 'koa';
-import compose from 'koa-compose';
-import { routerMiddleware } from '../http/router-middleware.js';
+import { azurePath, routeTable } from '../http/route-table.js';
 import type { Clock, InstanceFacts, Logger } from '@guise/core';
-import { alwaysSet, errorBoundary, rejectForwarded, requireHeader } from '@guise/core';
+import {
+  alwaysSet,
+  dialectMiddleware,
+  errorBoundary,
+  queryParams,
+  rejectForwarded,
+  requireHeader,
+} from '@guise/core';
 import { tokenFailure } from '../identity/identity-errors.js';
 import type { IdentityTokens } from '../identity/identity-tokens.js';
 import {
@@ -25,7 +30,7 @@ import {
   sendMethodNotAllowed,
   sendNotFound,
 } from './imds-responses.js';
-import { instanceEndpoint } from './instance-endpoint.js';
+import { INSTANCE_PATH, instanceEndpoint } from './instance-endpoint.js';
 import { Throttle } from './throttle.js';
 
 export interface ImdsMiddlewareDeps {
@@ -55,70 +60,81 @@ const areaOf = (ctx: Context): ImdsArea => (IDENTITY.test(ctx.path) ? 'identity'
  */
 export function imdsMiddleware(deps: ImdsMiddlewareDeps): Middleware {
   const { options, tokens, facts, clock, logger } = deps;
-  const router = new Router({ prefix: '/metadata', sensitive: false, strict: false });
-  router.get('/versions', (ctx) => sendJson(ctx, 200, { apiVersions: API_VERSIONS }));
-  router.get(
-    '/instance{/*route}',
-    requireVersion(INSTANCE_SINCE),
-    instanceEndpoint(options.instance ?? {}, facts),
-  );
-  router.get(
-    '/identity/oauth2/token',
-    requireVersion(IDENTITY_SINCE),
-    identityTokenEndpoint(
-      tokens,
-      new Throttle(options.identityRequestsPerSecond ?? 20, clock),
-      clock,
-    ),
-  );
-  router.get('/identity/info', requireVersion(IDENTITY_SINCE), (ctx) =>
-    options.tenantId
-      ? sendJson(ctx, 200, { tenantId: options.tenantId })
-      : sendNotFound(ctx, 'identity'),
-  );
+  const routes = routeTable([
+    [azurePath('/metadata/versions'), (ctx) => sendJson(ctx, 200, { apiVersions: API_VERSIONS })],
+    [INSTANCE_PATH, since(INSTANCE_SINCE, instanceEndpoint(options.instance ?? {}, facts))],
+    [
+      azurePath('/metadata/identity/oauth2/token'),
+      since(
+        IDENTITY_SINCE,
+        identityTokenEndpoint(
+          tokens,
+          new Throttle(options.identityRequestsPerSecond ?? 20, clock),
+          clock,
+        ),
+      ),
+    ],
+    [
+      azurePath('/metadata/identity/info'),
+      since(IDENTITY_SINCE, (ctx) =>
+        options.tenantId
+          ? sendJson(ctx, 200, { tenantId: options.tenantId })
+          : sendNotFound(ctx, 'identity'),
+      ),
+    ],
+  ]);
 
-  const stack: Middleware[] = [
-    alwaysSet(IMDS_HEADERS),
-    errorBoundary(logger, renderError),
-    rejectForwarded((ctx) =>
-      sendBadRequest(ctx, areaOf(ctx), 'Requests with an X-Forwarded-For header are not allowed'),
-    ),
-    requireHeader('Metadata', 'true', (ctx) =>
-      sendBadRequest(ctx, areaOf(ctx), METADATA_HEADER_MISSING),
-    ),
-    rejectDuplicateParameters,
-    onlyGet,
-    routerMiddleware(router),
-    (ctx) => sendNotFound(ctx, areaOf(ctx)),
-  ];
-  const dialect = compose(stack);
-  return (ctx: Context, next: Next) => (OWNED.test(ctx.path) ? dialect(ctx, next) : next());
+  return dialectMiddleware(
+    (ctx) => OWNED.test(ctx.path),
+    [
+      alwaysSet(IMDS_HEADERS),
+      errorBoundary(logger, renderError),
+      rejectForwarded((ctx) =>
+        sendBadRequest(ctx, areaOf(ctx), 'Requests with an X-Forwarded-For header are not allowed'),
+      ),
+      requireHeader('Metadata', 'true', (ctx) =>
+        sendBadRequest(ctx, areaOf(ctx), METADATA_HEADER_MISSING),
+      ),
+      rejectDuplicateParameters,
+      onlyGet,
+      routes,
+      (ctx) => sendNotFound(ctx, areaOf(ctx)),
+    ],
+  );
 }
 
-/** A missing, unknown or too old `api-version` gets the documented 400 with `newest-versions`. */
-function requireVersion(since: string): Middleware {
-  return async (ctx: Context, next: Next) => {
-    const version = ctx.URL.searchParams.get('api-version') ?? '';
-    if (!isSupportedVersion(version) || !isAtLeast(version, since)) return sendBadVersion(ctx);
-    await next();
+/**
+ * `answer` for an `api-version` of `version` or later; a missing, unknown or too old one gets the
+ * documented 400 with `newest-versions`.
+ */
+function since(version: string, answer: Middleware): Middleware {
+  return (ctx: Context, next: Next) => {
+    const asked = queryParams(ctx).get('api-version') ?? '';
+    return isSupportedVersion(asked) && isAtLeast(asked, version)
+      ? answer(ctx, next)
+      : sendBadVersion(ctx);
   };
 }
 
-async function rejectDuplicateParameters(ctx: Context, next: Next): Promise<void> {
-  const names = [...ctx.URL.searchParams.keys()];
-  if (new Set(names).size !== names.length) {
-    return sendBadRequest(
-      ctx,
-      areaOf(ctx),
-      'Requests with duplicate query parameter names are not allowed',
-    );
+function rejectDuplicateParameters(ctx: Context, next: Next) {
+  const seen = new Set<string>();
+  for (const name of queryParams(ctx).keys()) {
+    if (seen.has(name)) {
+      return sendBadRequest(
+        ctx,
+        areaOf(ctx),
+        'Requests with duplicate query parameter names are not allowed',
+      );
+    }
+    seen.add(name);
   }
-  await next();
+  return next();
 }
 
-async function onlyGet(ctx: Context, next: Next): Promise<void> {
-  if (ctx.method !== 'GET' && ctx.method !== 'HEAD') return sendMethodNotAllowed(ctx, areaOf(ctx));
-  await next();
+function onlyGet(ctx: Context, next: Next) {
+  return ctx.method === 'GET' || ctx.method === 'HEAD'
+    ? next()
+    : sendMethodNotAllowed(ctx, areaOf(ctx));
 }
 
 function renderError(ctx: Context, error: unknown): void {

@@ -16,6 +16,11 @@ export function sendJson(ctx: Context, status: number, body: unknown): void {
   sendExact(ctx, status, JSON_TYPE, JSON.stringify(body));
 }
 
+/** A JSON body rendered beforehand (e.g. kept with the token it shows). */
+export function sendJsonBytes(ctx: Context, status: number, body: Buffer): void {
+  sendExact(ctx, status, JSON_TYPE, body);
+}
+
 export function sendText(ctx: Context, text: string): void {
   sendExact(ctx, 200, 'text/plain; charset=utf-8', text);
 }

@@ -1,9 +1,13 @@
 import type { Context } from 'koa';
 import type { InstanceFacts } from '@guise/core';
+import { queryParams } from '@guise/core';
 import type { AzureInstanceConfig } from './instance/instance-config.js';
 import { instanceDocument } from './instance/instance-document.js';
 import { filterDocument, renderText } from './instance/route-filter.js';
 import { sendBadRequest, sendJson, sendNotFound, sendText } from './imds-responses.js';
+
+/** `/metadata/instance` and below, in any case, the rest of the path being the route (§1.4). */
+export const INSTANCE_PATH = /^\/metadata\/instance(?:\/([^]*))?$/i;
 
 /**
  * `GET /metadata/instance[/<route>]?api-version&format=json|text` (§1.4): the document for the
@@ -12,12 +16,13 @@ import { sendBadRequest, sendJson, sendNotFound, sendText } from './imds-respons
  */
 export function instanceEndpoint(config: AzureInstanceConfig, facts: InstanceFacts) {
   return (ctx: Context): void => {
-    const query = ctx.URL.searchParams;
+    const query = queryParams(ctx);
     const version = query.get('api-version') ?? '';
-    const route = (ctx.params as Record<string, string | undefined>)['route'] ?? '';
     const node = filterDocument(
       instanceDocument(config, facts, version),
-      route.split('/').filter((segment) => segment !== ''),
+      routeOf(ctx.path)
+        .split('/')
+        .filter((segment) => segment !== ''),
     );
     if (node === undefined) return sendNotFound(ctx, 'instance');
     const format = query.get('format') ?? 'json';
@@ -33,4 +38,14 @@ export function instanceEndpoint(config: AzureInstanceConfig, facts: InstanceFac
     }
     sendJson(ctx, 200, node);
   };
+}
+
+/** The route of an instance path, decoded as a whole (a malformed escape is kept as written). */
+function routeOf(path: string): string {
+  const route = INSTANCE_PATH.exec(path)?.[1] ?? '';
+  try {
+    return decodeURIComponent(route);
+  } catch {
+    return route;
+  }
 }

@@ -1,9 +1,12 @@
-import type { Context, Middleware, Next } from 'koa';
+import type { Context, Middleware } from 'koa';
 import type { Clock, Logger, CredentialBroker } from '@guise/core';
 import {
   alwaysSet,
   CredentialUnavailableError,
+  dialectMiddleware,
   errorBoundary,
+  pathSegments,
+  queryParams,
   rejectForwarded,
   requireHeader,
 } from '@guise/core';
@@ -13,7 +16,8 @@ import type { GceServiceAccount } from './gce-options.js';
 import type { MetadataStore } from './metadata-store.js';
 import { resolve } from './metadata-tree.js';
 import { parseQuery } from './query.js';
-import type { Answer } from './represent.js';
+import type { MetadataQuery } from './query.js';
+import type { Answer, Representation } from './represent.js';
 import { represent } from './represent.js';
 import {
   etagOf,
@@ -60,29 +64,22 @@ export function gceMiddleware(deps: GceRouterDeps): Middleware {
     [/^\/computeMetadata\/$/, (ctx) => sendListing(ctx, 'v1/\nv1beta1/\n')],
     [/^\/computeMetadata\/v1(?:\/.*)?$/, (ctx) => serveTree(ctx, deps)],
   ];
-  const dispatch = async (ctx: Context): Promise<void> => {
+  const dispatch = (ctx: Context): Promise<void> | void => {
     if (ctx.method !== 'GET' && ctx.method !== 'HEAD') {
       ctx.set('Allow', 'GET, HEAD');
       return sendPlainError(ctx, 405, 'method not allowed');
     }
-    const route = routes.find(([pattern]) => pattern.test(ctx.path));
+    for (const [pattern, answer] of routes) if (pattern.test(ctx.path)) return answer(ctx);
     // Anything else it owns (`/0.1/…`, `/computeMetadata/v1beta1/…`, typos) is GCE's 404 page.
-    return route ? route[1](ctx) : sendNotFound(ctx);
+    return sendNotFound(ctx);
   };
-  const chain: Middleware[] = [
+  return dialectMiddleware(owns, [
     alwaysSet(GCE_HEADERS),
     errorBoundary(deps.logger, renderError),
     rejectForwarded(sendForbidden),
     requireHeader(FLAVOR, 'Google', sendForbidden),
-  ];
-  return async (ctx: Context, next: Next) => {
-    if (!owns(ctx)) return next();
-    const run = async (index: number): Promise<void> => {
-      const step = chain[index];
-      return step ? step(ctx, () => run(index + 1)) : dispatch(ctx);
-    };
-    await run(0);
-  };
+    dispatch,
+  ]);
 }
 
 function owns(ctx: Context): boolean {
@@ -96,26 +93,35 @@ function sendListing(ctx: Context, listing: string): void {
   sendOk(ctx, TEXT, listing, etagOf(listing));
 }
 
-async function serveTree(ctx: Context, deps: GceRouterDeps): Promise<void> {
-  const query = parseQuery(ctx.URL.searchParams);
+function serveTree(ctx: Context, deps: GceRouterDeps): Promise<void> | void {
+  const query = parseQuery(queryParams(ctx));
   if (!query) return sendBadRequest(ctx);
   const rest = ctx.path.slice(V1.length);
   // `…/v1` is the root directory without its slash; a doubled slash is tolerated (§1.2).
   const trailingSlash = rest.endsWith('/');
-  const segments = rest.split('/').filter(Boolean).map(decodeSegment);
+  const segments = pathSegments(rest);
   const render = () => represent(resolve(deps.store.current(), segments), trailingSlash, query);
   const answer = render();
-  if (answer.kind === 'ok' && query.waitForChange) {
-    const waited = await waitForChange(ctx, answer, query, render, deps);
-    if (waited === 'gone') return;
-    if (waited === 'busy')
-      return sendPlainError(ctx, 503, 'too many pending wait_for_change requests');
-    return send(ctx, waited, deps);
-  }
+  if (answer.kind === 'ok' && query.waitForChange)
+    return serveChange(ctx, answer, query, render, deps);
   return send(ctx, answer, deps);
 }
 
-async function send(ctx: Context, answer: Answer, deps: GceRouterDeps): Promise<void> {
+async function serveChange(
+  ctx: Context,
+  answer: Representation,
+  query: MetadataQuery,
+  render: () => Answer,
+  deps: GceRouterDeps,
+): Promise<void> {
+  const waited = await waitForChange(ctx, answer, query, render, deps);
+  if (waited === 'gone') return;
+  if (waited === 'busy')
+    return sendPlainError(ctx, 503, 'too many pending wait_for_change requests');
+  return send(ctx, waited, deps);
+}
+
+function send(ctx: Context, answer: Answer, deps: GceRouterDeps): Promise<void> | void {
   switch (answer.kind) {
     case 'ok':
       return sendOk(ctx, answer.contentType, answer.body, answer.etag);
@@ -131,14 +137,6 @@ async function send(ctx: Context, answer: Answer, deps: GceRouterDeps): Promise<
       if (!account.identity) return sendNotFound(ctx);
       return serveIdentity(ctx, account.identity, broker);
     }
-  }
-}
-
-function decodeSegment(segment: string): string {
-  try {
-    return decodeURIComponent(segment);
-  } catch {
-    return segment; // malformed escapes match nothing and get the 404 page
   }
 }
 

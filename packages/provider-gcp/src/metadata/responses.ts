@@ -27,7 +27,7 @@ export function etagOf(body: string): string {
 }
 
 export function sendOk(ctx: Context, contentType: string, body: string, etag: string): void {
-  ctx.set('ETag', etag);
+  ctx.response.set('ETag', etag);
   sendExact(ctx, 200, contentType, body);
 }
 

@@ -1,6 +1,6 @@
 import type { Context } from 'koa';
 import type { CredentialSource, CredentialBroker } from '@guise/core';
-import { sendExact } from '@guise/core';
+import { queryParams, sendExact } from '@guise/core';
 import type { IdToken, IdTokenRequest } from '../gcp-credentials.js';
 import { etagOf, sendPlainError, TEXT } from '../metadata/responses.js';
 import { GCE_MIN_REMAINING_MS } from './token-endpoint.js';
@@ -15,7 +15,7 @@ export async function serveIdentity(
   source: CredentialSource<IdToken, IdTokenRequest>,
   broker: CredentialBroker,
 ): Promise<void> {
-  const params = ctx.URL.searchParams;
+  const params = queryParams(ctx);
   const audience = params.get('audience') ?? '';
   if (audience === '') return sendPlainError(ctx, 400, 'non-empty audience parameter required');
   const request: IdTokenRequest = {

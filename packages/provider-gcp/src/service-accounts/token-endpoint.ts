@@ -1,6 +1,6 @@
 import type { Context } from 'koa';
-import type { Clock, CredentialSource, CredentialBroker } from '@guise/core';
-import { CredentialUnavailableError, sendExact } from '@guise/core';
+import type { Clock, CredentialSource, CredentialBroker, Issued } from '@guise/core';
+import { CredentialUnavailableError, queryParams, RenderCache, sendExact } from '@guise/core';
 import type { GcpAccessToken } from '../gcp-credentials.js';
 import type { GceServiceAccount } from '../metadata/gce-options.js';
 import { etagOf, JSON_TYPE } from '../metadata/responses.js';
@@ -37,6 +37,18 @@ export function tokenSourceFor(
   return covering?.source ?? account.token;
 }
 
+/** A token answer as sent: its bytes and their ETag. */
+interface TokenAnswer {
+  readonly body: Buffer;
+  readonly etag: string;
+}
+
+/**
+ * Answers by token and seconds left: within a second every request for a token gets the same
+ * bytes, so they are rendered and hashed once rather than per request.
+ */
+const answers = new RenderCache<TokenAnswer>();
+
 /** `…/token` → `{"access_token":…,"expires_in":…,"token_type":"Bearer"}` as `application/json`. */
 export async function serveToken(
   ctx: Context,
@@ -44,7 +56,7 @@ export async function serveToken(
   broker: CredentialBroker,
   clock: Clock,
 ): Promise<void> {
-  const source = tokenSourceFor(account, requestedScopes(ctx.URL.searchParams));
+  const source = tokenSourceFor(account, requestedScopes(queryParams(ctx)));
   const issued = await broker.get(source, undefined, { minRemainingMs: GCE_MIN_REMAINING_MS });
   const expiresIn = Math.floor((issued.expiresAt - clock.now()) / 1000);
   // Below the floor come a token served from cache while Vault is down (down to the broker's
@@ -56,11 +68,16 @@ export async function serveToken(
       cause: new Error(`token has only ${expiresIn}s left`),
     });
   }
+  const answer = answers.get(issued, String(expiresIn), () => renderToken(issued, expiresIn));
+  ctx.response.set('ETag', answer.etag);
+  sendExact(ctx, 200, JSON_TYPE, answer.body);
+}
+
+function renderToken(issued: Issued<GcpAccessToken>, expiresIn: number): TokenAnswer {
   const body = JSON.stringify({
     access_token: issued.value.token,
     expires_in: expiresIn,
     token_type: 'Bearer',
   });
-  ctx.set('ETag', etagOf(body));
-  sendExact(ctx, 200, JSON_TYPE, body);
+  return { body: Buffer.from(body), etag: etagOf(body) };
 }
