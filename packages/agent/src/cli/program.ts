@@ -1,4 +1,3 @@
-import { JsonLogger } from '@guise/core';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { ConfigError } from '../config/config-error.js';
 import type { CredentialProcessOptions } from './credential-process-command.js';
@@ -7,7 +6,6 @@ import type { ExitCode } from './exit-codes.js';
 import { EXIT } from './exit-codes.js';
 import { VERSION } from '../util/version.js';
 import type { ReadyOptions } from './ready-command.js';
-import { isOperatorFailure } from './operator-failure.js';
 import type { NetworkOptions } from '../net/network-setup.js';
 
 const LISTEN_HELP = 'address to serve metadata on (HOST:PORT, [IPV6]:PORT or PORT)';
@@ -239,6 +237,12 @@ export async function runCli(argv: readonly string[]): Promise<ExitCode> {
       process.stderr.write(`${error.message}\n`);
       return EXIT.usage;
     }
+    // Loaded only on failure: both reach @guise/core, which `guise agent` loads while its config
+    // is being checked in another process (see runAgentCommand), not before.
+    const [{ isOperatorFailure }, { JsonLogger }] = await Promise.all([
+      import('./operator-failure.js'),
+      import('@guise/core'),
+    ]);
     if (isOperatorFailure(error)) {
       process.stderr.write(`${error.message}\n`);
       return EXIT.failure;
