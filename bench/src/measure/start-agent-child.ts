@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import type { BackendInfo } from '../children/child-messages.js';
 import type { SpawnedChild } from '../children/spawn-child.js';
 import { spawnChild } from '../children/spawn-child.js';
@@ -10,7 +11,23 @@ export interface AgentChild extends SpawnedChild {
   readonly port: number;
 }
 
-/** Forks a guise agent configured for `dialects`; `execArgv` may add `--cpu-prof`. */
+/**
+ * The Node options the shipped systemd unit gives the agent (`Environment=NODE_OPTIONS=`), read from
+ * the unit itself so that the agent is measured as it is deployed.
+ */
+export function deployedNodeOptions(): string[] {
+  const unit = readFileSync(
+    new URL('../../../deploy/systemd/guise.service', import.meta.url),
+    'utf8',
+  );
+  const options = /^Environment="?NODE_OPTIONS=([^"\n]*)"?$/m.exec(unit)?.[1] ?? '';
+  return options.split(' ').filter(Boolean);
+}
+
+/**
+ * Forks a guise agent configured for `dialects`, with the deployed Node options; `execArgv` may
+ * add `--cpu-prof`.
+ */
 export async function startAgentChild(
   backend: BackendInfo,
   dialects: readonly BenchDialect[],
@@ -20,7 +37,7 @@ export async function startAgentChild(
   const config = benchAgentConfig(backend, dialects, port);
   const child = spawnChild('guise-agent-main', {
     env: { [AGENT_CONFIG_ENV]: JSON.stringify(config) },
-    execArgv,
+    execArgv: [...deployedNodeOptions(), ...execArgv],
   });
   return Object.assign(child, { port });
 }

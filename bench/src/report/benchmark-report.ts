@@ -8,6 +8,7 @@ import type { Goal } from './goals.js';
 import { rowOf } from './goals.js';
 import { describeMachine } from './machine.js';
 import { markdownTable } from './markdown-table.js';
+import { deployedNodeOptions } from '../measure/start-agent-child.js';
 
 export interface BenchmarkReport {
   readonly settings: LoadSettings;
@@ -89,6 +90,7 @@ function describeRun(report: BenchmarkReport): string[] {
       ? '- Network: a private namespace (`unshare -rn`, loopback only), so the TCP segment counts are this run’s alone.'
       : '- Network: the host’s namespace (`unshare -rn` was unavailable or `--shared-network` was given): the TCP segment counts include any other loopback traffic on this machine during a round.',
     '- Memory in MB = 10^6 bytes (the unit of issue 5’s goals; 70 MB = 66.8 MiB).',
+    `- guise runs as \`guise agent\` does under deploy/systemd/guise.service: its config checked in a short-lived process of its own, Node options \`${deployedNodeOptions().join(' ') || '(none)'}\` from the unit's NODE_OPTIONS.`,
     ...(report.generatorWarning ? ['', `> **${report.generatorWarning}**`] : []),
   ];
 }

@@ -4,6 +4,7 @@
  * environment behind `guise dev` (`dev/`). It only composes: wire formats live in the providers.
  */
 export { loadConfig, parseConfig } from './config/load-config.js';
+export { loadConfigInChild } from './config/load-config-in-child.js';
 export type { LoadConfigOptions, ParseConfigOptions } from './config/load-config.js';
 export { ConfigError } from './config/config-error.js';
 export type { ConfigOverride } from './config/overrides.js';

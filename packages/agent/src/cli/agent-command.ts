@@ -1,6 +1,4 @@
-import { startAgent } from '../compose/start-agent.js';
-import { agentLogger } from '../observe/agent-logger.js';
-import { loadConfig } from '../config/load-config.js';
+import { loadConfigInChild } from '../config/load-config-in-child.js';
 import { listenOverride } from '../config/overrides.js';
 import type { ExitCode } from './exit-codes.js';
 import { EXIT } from './exit-codes.js';
@@ -12,7 +10,13 @@ export async function runAgentCommand(options: {
   listen?: string;
 }): Promise<ExitCode> {
   const shutdown = shutdownSignal();
-  const config = await loadConfig(options.config, { overrides: listenOverride(options.listen) });
+  // The config is checked in a process of its own (see loadConfigInChild) while this one loads
+  // the agent's modules.
+  const [config, { startAgent }, { agentLogger }] = await Promise.all([
+    loadConfigInChild(options.config, { overrides: listenOverride(options.listen) }),
+    import('../compose/start-agent.js'),
+    import('../observe/agent-logger.js'),
+  ]);
   const logger = agentLogger(config.log);
   const agent = await startAgent(config, { logger });
   logger.info('agent listening', { url: agent.url });

@@ -1,24 +1,21 @@
-import { JsonLogger } from '@guise/core';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { ConfigError } from '../config/config-error.js';
-import { runAgentCommand } from './agent-command.js';
 import type { CredentialProcessOptions } from './credential-process-command.js';
-import { runCredentialProcessCommand } from './credential-process-command.js';
 import type { DevCommandOptions } from './dev-command.js';
-import { runDevCommand } from './dev-command.js';
 import type { ExitCode } from './exit-codes.js';
 import { EXIT } from './exit-codes.js';
 import { VERSION } from '../util/version.js';
-import { runDoctorCommand } from './doctor-command.js';
-import { runNetChangeCommand, runNetStatusCommand } from './net-command.js';
 import type { ReadyOptions } from './ready-command.js';
-import { runReadyCommand } from './ready-command.js';
-import { isOperatorFailure } from './operator-failure.js';
 import type { NetworkOptions } from '../net/network-setup.js';
 
 const LISTEN_HELP = 'address to serve metadata on (HOST:PORT, [IPV6]:PORT or PORT)';
 
-/** The `guise` command line. Each action resolves with the process exit status. */
+/**
+ * The `guise` command line. Each action resolves with the process exit status. A command's module
+ * is imported when that command runs: what `guise agent` loads stays resident for the agent's
+ * whole life, and it needs none of doctor's, dev's or net's code (doctor alone reaches every
+ * provider).
+ */
 export function buildProgram(run: (action: () => Promise<ExitCode>) => Promise<void>): Command {
   const program = new Command('guise')
     .description(
@@ -60,7 +57,9 @@ Examples:
 
 Stops on SIGINT/SIGTERM. Logs are JSON lines on stderr.`,
     )
-    .action((options: { config: string; listen?: string }) => run(() => runAgentCommand(options)));
+    .action((options: { config: string; listen?: string }) =>
+      run(async () => (await import('./agent-command.js')).runAgentCommand(options)),
+    );
 
   program
     .command('dev')
@@ -88,7 +87,9 @@ Examples:
 
 Only loopback and link-local addresses are accepted. Stops on SIGINT/SIGTERM.`,
     )
-    .action((options: DevCommandOptions) => run(() => runDevCommand(options)));
+    .action((options: DevCommandOptions) =>
+      run(async () => (await import('./dev-command.js')).runDevCommand(options)),
+    );
 
   program
     .command('credential-process')
@@ -116,7 +117,11 @@ Examples:
 
 Only the JSON goes to stdout; errors go to stderr with exit status 1 (2 for bad usage).`,
     )
-    .action((options: CredentialProcessOptions) => run(() => runCredentialProcessCommand(options)));
+    .action((options: CredentialProcessOptions) =>
+      run(async () =>
+        (await import('./credential-process-command.js')).runCredentialProcessCommand(options),
+      ),
+    );
 
   program
     .command('doctor')
@@ -136,7 +141,9 @@ Examples:
 
 Exit status: 0 all passed, 1 a check failed, 2 the configuration is invalid.`,
     )
-    .action((options: { config: string }) => run(() => runDoctorCommand(options)));
+    .action((options: { config: string }) =>
+      run(async () => (await import('./doctor-command.js')).runDoctorCommand(options)),
+    );
 
   program
     .command('ready')
@@ -153,7 +160,9 @@ Examples:
   $ guise ready --config /etc/guise/config.yaml
   $ guise ready -c /etc/guise/config.yaml --timeout 120`,
     )
-    .action((options: ReadyOptions) => run(() => runReadyCommand(options)));
+    .action((options: ReadyOptions) =>
+      run(async () => (await import('./ready-command.js')).runReadyCommand(options)),
+    );
 
   const net = program
     .command('net')
@@ -180,14 +189,18 @@ Examples:
         parsePort,
       );
   netOptions(net.command('setup').description('add the addresses (idempotent)')).action(
-    (options: NetworkOptions) => run(() => runNetChangeCommand('setup', options)),
+    (options: NetworkOptions) =>
+      run(async () => (await import('./net-command.js')).runNetChangeCommand('setup', options)),
   );
   netOptions(net.command('teardown').description('remove the addresses and redirect')).action(
-    (options: NetworkOptions) => run(() => runNetChangeCommand('teardown', options)),
+    (options: NetworkOptions) =>
+      run(async () => (await import('./net-command.js')).runNetChangeCommand('teardown', options)),
   );
   netOptions(
     net.command('status').description('show what is in place; no privilege needed'),
-  ).action((options: NetworkOptions) => run(() => runNetStatusCommand(options)));
+  ).action((options: NetworkOptions) =>
+    run(async () => (await import('./net-command.js')).runNetStatusCommand(options)),
+  );
 
   return program;
 }
@@ -224,6 +237,12 @@ export async function runCli(argv: readonly string[]): Promise<ExitCode> {
       process.stderr.write(`${error.message}\n`);
       return EXIT.usage;
     }
+    // Loaded only on failure: both reach @guise/core, which `guise agent` loads while its config
+    // is being checked in another process (see runAgentCommand), not before.
+    const [{ isOperatorFailure }, { JsonLogger }] = await Promise.all([
+      import('./operator-failure.js'),
+      import('@guise/core'),
+    ]);
     if (isOperatorFailure(error)) {
       process.stderr.write(`${error.message}\n`);
       return EXIT.failure;

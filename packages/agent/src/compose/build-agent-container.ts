@@ -14,9 +14,6 @@ import {
 import type { DependencyContainer } from 'tsyringe';
 import { container, Lifecycle } from 'tsyringe';
 import type { AgentConfig } from '../config/schema.js';
-import { registerAws } from './register-aws.js';
-import { registerGcp } from './register-gcp.js';
-import { registerAzure } from './register-azure.js';
 import { resolveVaultAddresses } from './resolve-vault-addresses.js';
 import { toVaultSessionConfig } from './vault-session-config.js';
 import { agentLogger } from '../observe/agent-logger.js';
@@ -67,9 +64,12 @@ export async function buildAgentContainer(
   });
 
   // GCE first: it claims `/` only for `Metadata-Flavor: Google`, AWS claims it always.
-  if (config.gcp) registerGcp(scope, config.gcp);
-  if (config.aws) registerAws(scope, config.aws);
-  if (config.azure) await registerAzure(scope, config.azure);
+  // Each dialect's module is imported only when it is configured: a provider's libraries
+  // (google-auth-library, @azure/identity and theirs) stay resident once loaded, and an agent
+  // serving AWS alone would otherwise carry them for nothing.
+  if (config.gcp) (await import('./register-gcp.js')).registerGcp(scope, config.gcp);
+  if (config.aws) (await import('./register-aws.js')).registerAws(scope, config.aws);
+  if (config.azure) await (await import('./register-azure.js')).registerAzure(scope, config.azure);
   return scope;
 }
 

@@ -1,8 +1,7 @@
-import type { ServerLimits } from '@guise/core';
+import type { Clock, RunningServer, ServerLimits, VaultSession } from '@guise/core';
 import { CredentialBroker, TOKENS } from '@guise/core';
 import type { AgentConfig } from '../config/schema.js';
-import { AgentMetrics } from '../observe/agent-metrics.js';
-import { startMetricsServer } from '../observe/metrics-server.js';
+import type { AgentMetrics } from '../observe/agent-metrics.js';
 import type { AgentOverrides } from './build-agent-container.js';
 import { buildAgentContainer } from './build-agent-container.js';
 import { serveMetadata } from './serve-metadata.js';
@@ -37,15 +36,13 @@ export async function startAgent(
   const clock = scope.resolve(TOKENS.Clock);
   const broker = scope.resolve(CredentialBroker);
   const metricsAt = config.metrics.listen;
-  const metrics = metricsAt ? new AgentMetrics(broker, session, clock) : undefined;
-  const metricsServer =
-    metrics && metricsAt ? await startMetricsServer(metrics, broker, clock, metricsAt) : undefined;
+  const observed = metricsAt ? await startMetrics(broker, session, clock, metricsAt) : undefined;
   const stopMetrics = async () => {
-    metrics?.close();
-    await metricsServer?.close();
+    observed?.metrics.close();
+    await observed?.server.close();
   };
   const served = await serveMetadata(scope, config.listen.host, config.listen.port, {
-    onResponse: metrics?.recordRequest,
+    onResponse: observed?.metrics.recordRequest,
     limits: serverLimits(config.limits),
     alsoStop: [
       { name: 'vault session', stop: () => session.close() },
@@ -61,10 +58,28 @@ export async function startAgent(
   return {
     url: served.url,
     sideUrls: served.sideUrls,
-    metricsUrl: metricsServer?.url,
+    metricsUrl: observed?.server.url,
     ready,
     stop: served.stop,
   };
+}
+
+/**
+ * The agent's metrics and their listener. prom-client is imported here, only when
+ * `metrics.listen` is set: once loaded, a module stays resident for the life of the process.
+ */
+async function startMetrics(
+  broker: CredentialBroker,
+  session: VaultSession,
+  clock: Clock,
+  address: { host: string; port: number },
+): Promise<{ metrics: AgentMetrics; server: RunningServer }> {
+  const [{ AgentMetrics }, { startMetricsServer }] = await Promise.all([
+    import('../observe/agent-metrics.js'),
+    import('../observe/metrics-server.js'),
+  ]);
+  const metrics = new AgentMetrics(broker, session, clock);
+  return { metrics, server: await startMetricsServer(metrics, broker, clock, address) };
 }
 
 /** The config's limits (durations in seconds) as the listener takes them. */

@@ -1,9 +1,10 @@
+// From core's light entry: the config is checked in a process that loads nothing else of core.
 import {
   DEFAULT_SERVER_LIMITS,
   isLocalOnlyAddress,
   ListenAddressError,
   parseListenAddress,
-} from '@guise/core';
+} from '@guise/core/listen';
 import { z } from 'zod';
 import {
   durationSeconds,

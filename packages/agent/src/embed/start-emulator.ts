@@ -12,11 +12,8 @@ import {
 import { container } from 'tsyringe';
 import { serveMetadata } from '../compose/serve-metadata.js';
 import type { AwsEmulation } from './aws-emulation.js';
-import { awsDialect } from './aws-emulation.js';
 import type { AzureEmulation } from './azure-emulation.js';
-import { azureDialect } from './azure-emulation.js';
 import type { GcpEmulation } from './gcp-emulation.js';
-import { gcpDialect } from './gcp-emulation.js';
 import type { EmulatedDialect } from './emulated-dialect.js';
 
 /** What `startEmulator` serves. Give at least one dialect. */
@@ -71,10 +68,12 @@ export interface RunningEmulator {
  */
 export async function startEmulator(options: EmulatorOptions): Promise<RunningEmulator> {
   const dialects: EmulatedDialect[] = [];
-  // GCE first: it claims `/` only for `Metadata-Flavor: Google`, AWS claims it always.
-  if (options.gcp) dialects.push(gcpDialect(options.gcp));
-  if (options.azure) dialects.push(azureDialect(options.azure));
-  if (options.aws) dialects.push(awsDialect(options.aws));
+  // GCE first: it claims `/` only for `Metadata-Flavor: Google`, AWS claims it always. A dialect's
+  // module (and its provider's libraries) is imported only when asked for, as in the agent.
+  if (options.gcp) dialects.push((await import('./gcp-emulation.js')).gcpDialect(options.gcp));
+  if (options.azure)
+    dialects.push((await import('./azure-emulation.js')).azureDialect(options.azure));
+  if (options.aws) dialects.push((await import('./aws-emulation.js')).awsDialect(options.aws));
   if (dialects.length === 0) {
     throw new Error('startEmulator: give at least one dialect (aws, gcp or azure)');
   }

@@ -96,6 +96,10 @@ export interface StartOptions {
   /** Returns something once the process is ready (checked on every output chunk). */
   readonly readyWhen?: (output: { stdout: string; stderr: string }) => string | undefined;
   readonly timeoutMs?: number;
+  /** Node flags before the CLI's path, e.g. `--import` of an instrumenting module. */
+  readonly nodeFlags?: readonly string[];
+  /** Added to the clean environment. */
+  readonly env?: Readonly<Record<string, string>>;
 }
 
 const firstStdoutLine = ({ stdout }: { stdout: string }) => {
@@ -108,9 +112,9 @@ export async function startGuise(
   args: readonly string[],
   options: StartOptions = {},
 ): Promise<RunningGuise> {
-  const { readyWhen = firstStdoutLine, timeoutMs = 15_000 } = options;
-  const child = spawn(process.execPath, [GUISE_CLI, ...args], {
-    env: cleanEnv(),
+  const { readyWhen = firstStdoutLine, timeoutMs = 15_000, nodeFlags = [], env = {} } = options;
+  const child = spawn(process.execPath, [...nodeFlags, GUISE_CLI, ...args], {
+    env: cleanEnv(env),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const output = collect(child);

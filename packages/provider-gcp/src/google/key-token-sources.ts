@@ -1,4 +1,4 @@
-import { gaxios, JWT } from 'google-auth-library';
+import type { JWT } from 'google-auth-library';
 import type { Clock, CredentialBroker, CredentialSource, Issued } from '@guise/core';
 import type { GcpAccessToken, IdToken, IdTokenRequest } from '../gcp-credentials.js';
 import type { ServiceAccountKey } from '../vault/vault-gcp-key-source.js';
@@ -17,8 +17,17 @@ const GOOGLE_TOKEN_URL = 'https://oauth2.googleapis.com/token';
  * A JWT client for `key` whose token requests go to `endpoints.tokenUrl`. google-auth-library
  * 10.x has no token-URL option for service-account keys, so its transporter rewrites the one URL;
  * the assertion's `aud` stays Google's token URL, which is what Google (and the fake) check.
+ *
+ * The library is imported on the first key-based token, not with the provider: an agent serving
+ * tokens Vault issues itself (rolesets, static and impersonated accounts) never needs it, and
+ * once loaded it stays resident (≈ 1 MiB of heap).
  */
-function jwtClient(key: ServiceAccountKey, endpoints: GoogleEndpoints, scopes?: string[]): JWT {
+async function jwtClient(
+  key: ServiceAccountKey,
+  endpoints: GoogleEndpoints,
+  scopes?: string[],
+): Promise<JWT> {
+  const { gaxios, JWT } = await import('google-auth-library');
   const transporter = new gaxios.Gaxios();
   const tokenUrl = endpoints.tokenUrl;
   if (tokenUrl && tokenUrl !== GOOGLE_TOKEN_URL) {
@@ -59,7 +68,8 @@ export class KeyAccessTokenSource implements CredentialSource<GcpAccessToken> {
   async issue(): Promise<Issued<GcpAccessToken>> {
     const key = await this.broker.get(this.keys, undefined);
     const requestedAt = this.clock.now();
-    const credentials = await jwtClient(key.value, this.endpoints, [...this.scopes]).authorize();
+    const client = await jwtClient(key.value, this.endpoints, [...this.scopes]);
+    const credentials = await client.authorize();
     if (!credentials.access_token || !credentials.expiry_date) {
       throw new Error(`${this.id}: the token endpoint returned no access_token/expiry`);
     }
@@ -102,7 +112,8 @@ export class KeyIdTokenSource implements CredentialSource<IdToken, IdTokenReques
   async issue(request: IdTokenRequest): Promise<Issued<IdToken>> {
     const key = await this.broker.get(this.keys, undefined);
     const requestedAt = this.clock.now();
-    const token = await jwtClient(key.value, this.endpoints).fetchIdToken(request.audience);
+    const client = await jwtClient(key.value, this.endpoints);
+    const token = await client.fetchIdToken(request.audience);
     const exp = expiryOf(token);
     if (exp === undefined) throw new Error(`${this.id}: the ID token has no exp claim`);
     return { value: token, issuedAt: requestedAt, expiresAt: exp * 1000 };
