@@ -1,9 +1,11 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { logLines, runGuise, startGuise } from './support/guise-process.js';
+import { cleanEnv, GUISE_CLI, logLines, runGuise, startGuise } from './support/guise-process.js';
 
 let dir: string;
 beforeAll(async () => {
@@ -173,4 +175,40 @@ describe('guise agent', () => {
       expect(stderr).not.toContain('secret-1');
     }
   });
+
+  it('a stop sent to its process group while the config is being checked ends it with exit 0', async () => {
+    // systemd (KillMode=control-group) and a terminal's Ctrl-C signal every process of the group,
+    // the config-checking child among them: before the fix that child died of it and the agent
+    // exited 1, "checking … failed: its process ended (SIGTERM)".
+    const agent = spawn(
+      process.execPath,
+      [GUISE_CLI, 'agent', '--config', await configFile('stop-early.yaml')],
+      { env: cleanEnv(), stdio: ['ignore', 'pipe', 'pipe'], detached: true },
+    );
+    let stderr = '';
+    agent.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    const closed = once(agent, 'close') as Promise<[number | null, NodeJS.Signals | null]>;
+    const pid = agent.pid ?? 0;
+    const deadline = Date.now() + 10_000;
+    while ((await childrenOf(pid)).length === 0 && Date.now() < deadline)
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    expect(await childrenOf(pid)).toHaveLength(1);
+    process.kill(-pid, 'SIGTERM');
+    const [code] = await closed;
+    expect({ code, stderr }).toMatchObject({ code: 0 });
+    expect(logLines(stderr).map((line) => line.msg)).toEqual(['stopped before starting']);
+  });
 });
+
+/** Pids of the processes whose parent is `pid` (Linux /proc). */
+async function childrenOf(pid: number): Promise<number[]> {
+  const found: number[] = [];
+  for (const entry of await readdir('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    const stat = await readFile(`/proc/${entry}/stat`, 'utf8').catch(() => '');
+    // The command name is in parentheses and may hold spaces; the parent pid follows the state.
+    const parent = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+    if (parent === pid) found.push(Number(entry));
+  }
+  return found;
+}

@@ -1,4 +1,6 @@
+import { once } from 'node:events';
 import http from 'node:http';
+import net from 'node:net';
 import type { Context } from 'koa';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { MetadataProvider, RunningServer } from '../src/index.js';
@@ -226,6 +228,26 @@ describe('request bodies (no dialect reads one)', () => {
     );
     expect(answer).toEqual({ status: 413, connection: 'close', body: 'Payload Too Large\n' });
   });
+
+  it.each([
+    [100 * 2 ** 20, 'HTTP/1.1 413 Payload Too Large'],
+    [10, 'HTTP/1.1 200 OK'],
+  ])(
+    'answers Expect: 100-continue with a %d-byte body by its final response, never 100 Continue',
+    async (length, statusLine) => {
+      await listenWithBodyLimit(1_000);
+      const socket = net.connect(running.port, '127.0.0.1');
+      socket.write(
+        `PUT /toy/x HTTP/1.1\r\nHost: x\r\nMetadata: true\r\nExpect: 100-continue\r\nContent-Length: ${length}\r\n\r\n`,
+      );
+      let received = '';
+      socket.setEncoding('utf8').on('data', (chunk: string) => (received += chunk));
+      await once(socket, 'close');
+      expect(received.split('\r\n')[0]).toBe(statusLine);
+      expect(received).not.toContain('100 Continue');
+      expect(received).toMatch(/\r\nConnection: close\r\n/i);
+    },
+  );
 
   it('keeps requests without a body on a keep-alive connection', async () => {
     await listenWithBodyLimit();

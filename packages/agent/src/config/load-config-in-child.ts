@@ -21,6 +21,21 @@ export type ConfigAnswer =
   | { readonly problems: readonly string[] }
   | { readonly failure: unknown };
 
+/**
+ * The checking process was ended by a signal before it answered: a stop sent to the agent's whole
+ * process group (systemd, a terminal's Ctrl-C) can reach it while it is still starting, before it
+ * can ignore one.
+ */
+export class ConfigCheckInterrupted extends Error {
+  constructor(
+    readonly signal: NodeJS.Signals,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ConfigCheckInterrupted';
+  }
+}
+
 const CHILD_MAIN = fileURLToPath(new URL('./config-child-main.js', import.meta.url));
 
 /**
@@ -58,13 +73,9 @@ export function loadConfigInChild(
       else if (answer && 'problems' in answer) reject(new ConfigError(answer.problems));
       else if (answer) reject(answer.failure);
       else {
-        const how = signal ?? `status ${code}`;
         const output = stderr.trim();
-        reject(
-          new Error(
-            `checking ${file} failed: its process ended (${how})${output && `:\n${output}`}`,
-          ),
-        );
+        const message = `checking ${file} failed: its process ended (${signal ?? `status ${code}`})${output && `:\n${output}`}`;
+        reject(signal ? new ConfigCheckInterrupted(signal, message) : new Error(message));
       }
     });
   });

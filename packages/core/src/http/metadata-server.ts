@@ -47,6 +47,7 @@ export async function listen(
   port: number,
   limits: ServerLimits = DEFAULT_SERVER_LIMITS,
 ): Promise<RunningServer> {
+  const handler = limitRequestBodies(app.callback(), limits.maxBodyBytes);
   const server = http.createServer(
     {
       maxHeaderSize: limits.maxHeaderBytes,
@@ -54,8 +55,12 @@ export async function listen(
       // default: a slow client would hold a connection up to 30 s past `headersTimeoutMs`.
       connectionsCheckingInterval: Math.min(1_000, limits.headersTimeoutMs),
     },
-    limitRequestBodies(app.callback(), limits.maxBodyBytes),
+    handler,
   );
+  // `Expect: 100-continue` asks whether to send the body. Node says yes by default, before any
+  // limit is checked; as no dialect reads a body, the answer here is the final response alone
+  // (413 included), and the client never sends what would only be drained.
+  server.on('checkContinue', handler);
   server.headersTimeout = limits.headersTimeoutMs;
   server.requestTimeout = limits.requestTimeoutMs;
   server.keepAliveTimeout = limits.keepAliveTimeoutMs;
