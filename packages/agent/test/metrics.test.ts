@@ -1,7 +1,14 @@
 import { writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import path from 'node:path';
-import { JsonLogger, silentLogger } from '@guise/core';
+import {
+  CredentialBroker,
+  DEFAULT_FRESHNESS,
+  fromCallback,
+  JsonLogger,
+  ManualClock,
+  silentLogger,
+} from '@guise/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startAgent } from '../src/compose/start-agent.js';
 import { parseConfig } from '../src/config/load-config.js';
@@ -9,6 +16,8 @@ import { DEMO_ROLE } from '../src/dev/seed-vault.js';
 import type { SeededVault } from './support/seeded-agent.js';
 import { startSeededVault } from './support/seeded-agent.js';
 import { resolveLogFormat } from '../src/observe/agent-logger.js';
+import { AgentMetrics } from '../src/observe/agent-metrics.js';
+import { startMetricsServer } from '../src/observe/metrics-server.js';
 import { runGuise } from './support/guise-process.js';
 
 /** The value of one sample line `name{labels} value` in Prometheus text, or undefined. */
@@ -175,5 +184,46 @@ describe('log format', () => {
     expect(lines).toEqual([
       '2026-01-01 12:00:01 INFO  vault login succeeded component=vault accessor=abc secret_id=[redacted] reason="token expired"',
     ]);
+  });
+});
+
+describe('/readyz', () => {
+  it('is 503 once the last credential is within the final minute, which clients are no longer given', async () => {
+    const clock = new ManualClock();
+    const broker = new CredentialBroker(clock, DEFAULT_FRESHNESS, silentLogger);
+    let issued = 0;
+    // One credential of 10 minutes, then a backend that fails: the credential ages out.
+    const source = fromCallback(
+      'only',
+      () => {
+        issued += 1;
+        if (issued > 1) throw new Error('Vault is down');
+        return 'value';
+      },
+      { ttlSeconds: 600, clock },
+    );
+    await broker.warm(source, undefined);
+    const server = await startMetricsServer(
+      new AgentMetrics(broker, undefined, clock),
+      broker,
+      clock,
+      { host: '127.0.0.1', port: 0 },
+    );
+    const readyz = async () => {
+      const response = await fetch(`${server.url}/readyz`);
+      return `${response.status} ${await response.text()}`;
+    };
+    try {
+      await clock.advance(8 * 60_000 + 30_000); // 90 s left
+      expect(await readyz()).toBe('200 ready: only\n');
+      await clock.advance(31_000); // 59 s left: inside DEFAULT_FRESHNESS.outageMarginMs
+      expect(await readyz()).toBe(
+        '503 not ready: no credential source has a usable credential yet\n',
+      );
+      expect(issued).toBeGreaterThan(1);
+    } finally {
+      await server.close();
+      await broker.shutdown();
+    }
   });
 });

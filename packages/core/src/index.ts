@@ -48,7 +48,11 @@ export type { FreshnessPolicy } from './credentials/freshness-policy.js';
 export { DEFAULT_FRESHNESS, servingFloorMs } from './credentials/freshness-policy.js';
 export { CredentialBroker } from './credentials/credential-broker.js';
 export { RenderCache } from './credentials/render-cache.js';
-export type { BrokerEvent, BrokerListener } from './credentials/credential-broker.js';
+export type {
+  BrokerEvent,
+  BrokerListener,
+  CachedCredential,
+} from './credentials/credential-broker.js';
 export type { ServeOptions } from './credentials/credential-broker.js';
 export { CredentialUnavailableError } from './credentials/errors.js';
 

@@ -354,6 +354,31 @@ describe('CredentialBroker', () => {
     expect(clock.pendingTasks).toBe(0);
   });
 
+  it('shows in its snapshot until when each credential is still served: the outage margin, or a higher floor asked for', async () => {
+    const { broker, clock, source } = setup({ outageMarginMs: MIN });
+    const plain = await broker.get(source, undefined);
+    const floored: CredentialSource<string> = { id: 'floored', issue: () => source.issue() };
+    const strict = await broker.get(floored, undefined, { minRemainingMs: 5 * MIN });
+    expect(broker.snapshot()).toEqual([
+      {
+        label: source.id,
+        issuedAt: plain.issuedAt,
+        expiresAt: plain.expiresAt,
+        usableUntil: plain.expiresAt - MIN,
+        healthy: true,
+      },
+      {
+        label: 'floored',
+        issuedAt: strict.issuedAt,
+        expiresAt: strict.expiresAt,
+        usableUntil: strict.expiresAt - 5 * MIN,
+        healthy: true,
+      },
+    ]);
+    await clock.advance(56 * MIN); // 4 minutes left: within the higher floor, not the margin
+    expect(broker.snapshot().map((c) => c.usableUntil > clock.now())).toEqual([true, false]);
+  });
+
   it('keeps separate credentials per request key', async () => {
     const { broker, clock } = setup();
     const perScope: CredentialSource<string, string> = {

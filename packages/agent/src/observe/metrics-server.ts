@@ -5,7 +5,7 @@ import type { AgentMetrics } from './agent-metrics.js';
 
 /**
  * `/metrics` (Prometheus text), `/healthz` (the process answers) and `/readyz` (at least one
- * credential source has a credential that has not expired, i.e. clients can be served) on a
+ * credential source has a credential clients are still given, i.e. clients can be served) on a
  * listener apart from the metadata endpoint, so scrapes and probes never share its address or
  * its guards.
  */
@@ -34,7 +34,7 @@ export async function startMetricsServer(
         return;
       case '/readyz': {
         const now = clock.now();
-        const usable = broker.snapshot().filter((s) => s.expiresAt > now);
+        const usable = broker.snapshot().filter((s) => s.usableUntil > now);
         ctx.type = 'text/plain';
         ctx.status = usable.length > 0 ? 200 : 503;
         ctx.body =

@@ -28,6 +28,18 @@ export interface BrokerEvent {
 
 export type BrokerListener = (event: BrokerEvent) => void;
 
+/** One cached credential as `CredentialBroker.snapshot()` shows it (times in epoch ms). */
+export interface CachedCredential {
+  /** The source's id, `#key` appended for a keyed request. */
+  readonly label: string;
+  readonly issuedAt: number;
+  readonly expiresAt: number;
+  /** Until when clients are served it; past this they get their dialect's retryable error. */
+  readonly usableUntil: number;
+  /** Whether the last backend attempt for it succeeded. */
+  readonly healthy: boolean;
+}
+
 /** What the broker keeps for one (source, request key). */
 interface Slot<T, R> {
   readonly source: CredentialSource<T, R>;
@@ -190,8 +202,8 @@ export class CredentialBroker {
     return () => this.listeners.delete(listener);
   }
 
-  /** Issue time and expiry of every cached credential, by label: for health checks and metrics. */
-  snapshot(): Array<{ label: string; issuedAt: number; expiresAt: number; healthy: boolean }> {
+  /** Every cached credential, by label: for readiness checks and metrics. */
+  snapshot(): CachedCredential[] {
     return this.allSlots().flatMap((s) =>
       s.current
         ? [
@@ -199,6 +211,10 @@ export class CredentialBroker {
               label: s.label,
               issuedAt: s.current.issuedAt,
               expiresAt: s.current.expiresAt,
+              // The last moment a client is still given it, the backend failing or not: the
+              // outage margin, or the dialect's own floor where that is higher (GCE's 5 minutes).
+              usableUntil:
+                s.current.expiresAt - Math.max(this.policy.outageMarginMs, s.minRemainingMs ?? 0),
               healthy: s.failures === 0,
             },
           ]
