@@ -1,4 +1,4 @@
-import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { VaultRequestError } from '../src/index.js';
@@ -277,6 +277,21 @@ describe('Vault token lifecycle', () => {
       expect(second.status().accessor).not.toBe(accessor);
       expect(world.count('GET', 'auth/token/lookup-self')).toBe(1);
       expect(world.count('POST', 'auth/approle/login')).toBe(2);
+    });
+
+    it('logs in past a token file that holds a raw token, never logging any of it', async () => {
+      const { config, storePath } = await persistedWorld();
+      const raw = 'hvs.CAESIRawTokenWrittenHereByMistake';
+      await mkdir(join(world.dir, 'state'));
+      await writeFile(storePath, `${raw}\n`);
+
+      const session = world.session(config);
+      await session.start();
+
+      expect(world.count('POST', 'auth/approle/login')).toBe(1);
+      expect(world.logText).toContain(`token store ${storePath}: unrecognised contents`);
+      // JSON.parse's own message quoted the file's first characters: "hvs.CAESIR"...
+      expect(world.logText).not.toContain(raw.slice(0, 6));
     });
 
     it('revokes the token and forgets it on close when configured to', async () => {

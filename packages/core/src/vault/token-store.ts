@@ -45,7 +45,7 @@ export class FileTokenStore implements TokenStore {
       if (error instanceof Error && 'code' in error && error.code === 'ENOENT') return undefined;
       throw error;
     }
-    const record: unknown = JSON.parse(text);
+    const record = parseJson(text);
     if (!isStoredRecord(record)) throw new Error(`token store ${this.path}: unrecognised contents`);
     return {
       token: record.token,
@@ -81,6 +81,18 @@ export class FileTokenStore implements TokenStore {
 
   async clear(): Promise<void> {
     await rm(this.path, { force: true });
+  }
+}
+
+/**
+ * The file's JSON, or undefined: never JSON.parse's error, whose message quotes the text — a raw
+ * Vault token written here by mistake (a Vault Agent sink, say) would reach the log.
+ */
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
   }
 }
 
