@@ -1,11 +1,18 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cleanEnv, GUISE_CLI, logLines, runGuise, startGuise } from './support/guise-process.js';
+import {
+  cleanEnv,
+  GUISE_CLI,
+  logLines,
+  run,
+  runGuise,
+  startGuise,
+} from './support/guise-process.js';
 
 let dir: string;
 beforeAll(async () => {
@@ -55,6 +62,32 @@ describe('guise --help', () => {
     const { code, stdout } = await runGuise(['--version']);
     expect(code).toBe(0);
     expect(stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
+  });
+});
+
+describe('the guise bin npm links', () => {
+  const bin = new URL('../bin/guise.js', import.meta.url);
+
+  it('is a file in the checkout, so npm links it before the first build, and runs the CLI', async () => {
+    const manifest = JSON.parse(
+      await readFile(new URL('../package.json', import.meta.url), 'utf8'),
+    ) as { bin: Record<string, string>; version: string };
+    expect(manifest.bin).toEqual({ guise: './bin/guise.js' });
+    const { code, stdout } = await run(process.execPath, [bin.pathname, '--version']);
+    expect({ code, stdout }).toEqual({ code: 0, stdout: `${manifest.version}\n` });
+  });
+
+  it('says to build first where dist/ is missing', async () => {
+    const unbuilt = path.join(dir, 'unbuilt');
+    await mkdir(path.join(unbuilt, 'bin'), { recursive: true });
+    await copyFile(bin, path.join(unbuilt, 'bin', 'guise.js'));
+    await writeFile(path.join(unbuilt, 'package.json'), '{"type":"module"}');
+    const { code, stderr } = await run(process.execPath, [path.join(unbuilt, 'bin', 'guise.js')]);
+    expect({ code, stderr }).toEqual({
+      code: 1,
+      stderr:
+        'guise is not built yet: run `npm run build` (or `npm start`) in the checkout first\n',
+    });
   });
 });
 
