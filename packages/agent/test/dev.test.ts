@@ -2,9 +2,11 @@ import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { fromInstanceMetadata } from '@aws-sdk/credential-providers';
 import * as gcpMetadata from 'gcp-metadata';
 import { ManagedIdentityCredential } from '@azure/identity';
+import { spawn, spawnSync } from 'node:child_process';
+import { once } from 'node:events';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DevSummary, RunningGuise } from './support/guise-process.js';
-import { logLines, runGuise, startGuise } from './support/guise-process.js';
+import { cleanEnv, GUISE_CLI, logLines, runGuise, startGuise } from './support/guise-process.js';
 
 /** Every variable an Azure SDK reads to choose its credential; unset unless a test sets it. */
 const AZURE_UNSET = Object.fromEntries(
@@ -267,5 +269,29 @@ describe('guise dev --tokens required', () => {
     expect(stderr).toContain(
       "argument 'sometimes' is invalid. Allowed choices are optional, required, disabled.",
     );
+  });
+});
+
+const hasScript = spawnSync('script', ['--version']).status === 0;
+
+describe.skipIf(!hasScript)('guise dev on a terminal (util-linux `script` gives it one)', () => {
+  it('logs readable text lines, as guise agent does with log.format auto, not JSON', async () => {
+    const { JOURNAL_STREAM: _journal, ...env } = cleanEnv();
+    const dev = spawn('script', ['-qefc', `${process.execPath} ${GUISE_CLI} dev`, '/dev/null'], {
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
+    });
+    let output = '';
+    dev.stdout.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
+    const closed = once(dev, 'close');
+    const deadline = Date.now() + 15_000;
+    while (!output.includes('guise dev is running') && Date.now() < deadline)
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    process.kill(-(dev.pid ?? 0), 'SIGINT');
+    await closed;
+    const lines = output.split(/\r?\n/);
+    expect(lines).toContainEqual(expect.stringMatching(/^\S+ \S+ INFO {2}vault login succeeded /));
+    expect(lines.filter((line) => line.startsWith('{'))).toEqual([]);
   });
 });

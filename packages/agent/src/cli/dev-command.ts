@@ -1,10 +1,10 @@
-import { JsonLogger } from '@guise/core';
 import { startDevEnvironment } from '../dev/start-dev-environment.js';
 import { devInstructions, devSummary } from '../dev/dev-instructions.js';
 import type { AwsConfig } from '../config/schema.js';
 import type { ExitCode } from './exit-codes.js';
 import { EXIT } from './exit-codes.js';
 import { shutdownSignal } from './shutdown-signal.js';
+import { agentLogger } from '../observe/agent-logger.js';
 
 export interface DevCommandOptions {
   readonly listen?: string;
@@ -18,7 +18,8 @@ export interface DevCommandOptions {
  */
 export async function runDevCommand(options: DevCommandOptions): Promise<ExitCode> {
   const shutdown = shutdownSignal();
-  const logger = new JsonLogger();
+  // As `guise agent` logs with `log.format: auto`: text for a person at a terminal, else JSON.
+  const logger = agentLogger({ level: 'info', format: 'auto' });
   const dev = await startDevEnvironment({ listen: options.listen, tokens: options.tokens, logger });
   process.stdout.write(
     options.json ? `${JSON.stringify(devSummary(dev))}\n` : devInstructions(dev),

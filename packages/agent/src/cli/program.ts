@@ -55,7 +55,7 @@ Examples:
   $ guise agent -c ./config.yaml --listen 127.0.0.1:8080
   $ VAULT_ADDR=https://vault.example.com:8200 guise agent -c /etc/guise/config.yaml
 
-Stops on SIGINT/SIGTERM. Logs are JSON lines on stderr.`,
+Stops on SIGINT/SIGTERM. Logs go to stderr: JSON lines, or text lines on a terminal (log.format).`,
     )
     .action((options: { config: string; listen?: string }) =>
       run(async () => (await import('./agent-command.js')).runAgentCommand(options)),
