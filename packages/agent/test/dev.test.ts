@@ -276,7 +276,9 @@ const hasScript = spawnSync('script', ['--version']).status === 0;
 
 describe.skipIf(!hasScript)('guise dev on a terminal (util-linux `script` gives it one)', () => {
   it('logs readable text lines, as guise agent does with log.format auto, not JSON', async () => {
-    const { JOURNAL_STREAM: _journal, ...env } = cleanEnv();
+    // Under journald `auto` means JSON whatever the terminal: this test asks about the terminal.
+    const env = cleanEnv();
+    delete env.JOURNAL_STREAM;
     const dev = spawn('script', ['-qefc', `${process.execPath} ${GUISE_CLI} dev`, '/dev/null'], {
       env,
       stdio: ['ignore', 'pipe', 'pipe'],
