@@ -248,6 +248,25 @@ describe('CredentialBroker', () => {
     ]);
   });
 
+  it('says there is nothing cached when the first fetch fails, rather than promising a cached one', async () => {
+    const clock = new ManualClock();
+    const lines: string[] = [];
+    const logger = new JsonLogger({ level: 'info', write: (l) => lines.push(l) });
+    const broker = new CredentialBroker(clock, DEFAULT_FRESHNESS, logger);
+    const source = new ScriptedSource(clock);
+    source.failing = new Error('Vault is sealed');
+    await expect(broker.get(source, undefined)).rejects.toThrow();
+    expect(lines.map((l) => JSON.parse(l) as Record<string, unknown>)).toEqual([
+      expect.objectContaining({
+        level: 'warn',
+        msg: 'credential fetch failed; nothing cached, clients get an error meanwhile',
+        source: source.id,
+        error: 'Vault is sealed',
+      }),
+    ]);
+    await broker.shutdown();
+  });
+
   it('recovers by itself when the backend comes back', async () => {
     const { clock, broker, source } = setup();
     await broker.warm(source, undefined);

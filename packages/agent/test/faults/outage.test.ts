@@ -195,7 +195,7 @@ describe.each(SCENARIOS)(
         const infos = duringFault.filter((l) => l.level === 'info');
         if (fault.outage) expect(duplicates(infos.map(keyOf))).toEqual([]);
         const parsed = lines.map((l) => JSON.parse(l) as LogLine);
-        const failing = parsed.filter((l) => l.msg.startsWith('credential refresh failed'));
+        const failing = parsed.filter((l) => /^credential (refresh|fetch) failed/.test(l.msg));
         const recoveredLines = parsed.filter((l) => l.msg === 'credential source recovered');
         expect(recoveredLines.map((l) => l.source).sort()).toEqual(
           failing.map((l) => l.source).sort(),

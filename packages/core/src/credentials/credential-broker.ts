@@ -305,11 +305,17 @@ export class CredentialBroker {
       slot.lastError = error;
       if (!this.failingSources.has(slot.source.id)) {
         this.failingSources.add(slot.source.id);
-        this.log.warn('credential refresh failed; serving cached credential while valid', {
-          source: slot.label,
-          error: describe(error),
-          cachedExpiresAt: slot.current ? new Date(slot.current.expiresAt).toISOString() : null,
-        });
+        const fields = { source: slot.label, error: describe(error) };
+        if (slot.current) {
+          this.log.warn('credential refresh failed; serving cached credential while valid', {
+            ...fields,
+            cachedExpiresAt: new Date(slot.current.expiresAt).toISOString(),
+          });
+        } else {
+          this.log.warn('credential fetch failed; nothing cached, clients get an error meanwhile', {
+            ...fields,
+          });
+        }
       }
       this.scheduleRetry(slot);
       throw error;
