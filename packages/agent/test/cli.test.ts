@@ -97,6 +97,10 @@ describe('bad usage exits 2', () => {
     [['agent', '--config'], "option '-c, --config <file>' argument missing"],
     [['dev', '--jsn'], "unknown option '--jsn'"],
     [['serve'], "unknown command 'serve'"],
+    [
+      ['credential-process', '--role', 'app', '--from', '127.0.0.1:8169'],
+      "option '--from <url>' argument '127.0.0.1:8169' is invalid. expected an http:// URL, such as http://127.0.0.1:8169",
+    ],
     [[], 'Usage: guise'],
   ])('guise %j', async (args, message) => {
     const { code, stderr } = await runGuise(args);

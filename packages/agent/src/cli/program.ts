@@ -100,6 +100,7 @@ Only loopback and link-local addresses are accepted. Stops on SIGINT/SIGTERM.`,
     .option(
       '--from <url>',
       'ask this running agent (IMDS endpoint); default http://169.254.169.254',
+      parseHttpUrl,
     )
     .option('-c, --config <file>', 'instead, log in to Vault with this agent configuration')
     .addHelpText(
@@ -210,6 +211,14 @@ function parsePort(value: string): number {
   if (!/^\d+$/.test(value) || port < 1 || port > 65535)
     throw new InvalidArgumentError('expected a port number (1-65535)');
   return port;
+}
+
+/** An http(s) URL as written: `127.0.0.1:8169` alone would otherwise fail later as unreachable. */
+function parseHttpUrl(value: string): string {
+  const url = URL.canParse(value) ? new URL(value) : undefined;
+  if (url?.protocol !== 'http:' && url?.protocol !== 'https:')
+    throw new InvalidArgumentError(`expected an http:// URL, such as http://${value}`);
+  return value;
 }
 
 function parseSeconds(value: string): number {
