@@ -1,6 +1,7 @@
 import { ManagedIdentityCredential } from '@azure/identity';
 import type { AzureAccessToken } from '@guise/provider-azure';
 import { accessTokenOf } from '@guise/provider-azure';
+import { JsonLogger } from '@guise/core';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { RunningEmulator } from '../src/index.js';
 import { startEmulator } from '../src/index.js';
@@ -87,5 +88,40 @@ describe('startEmulator with azure', () => {
       'https://management.azure.com/.default',
     );
     expect(token.token).toBe(FIXED.accessToken);
+  });
+});
+
+describe('a token of the wrong shape (from plain JavaScript)', () => {
+  it('is refused with what was expected, instead of served with expires_on "undefined"', async () => {
+    const lines: string[] = [];
+    const wrong = startEmulator({
+      logger: new JsonLogger({ level: 'warn', write: (line) => lines.push(line) }),
+      azure: {
+        identities: [
+          {
+            name: 'app',
+            systemAssigned: true,
+            // @azure/identity's AccessToken shape, not guise's AzureAccessToken.
+            tokens: (() => ({ token: 'eyJ0eXAi.e30.', expiresOn: new Date() })) as unknown as (
+              resource: string,
+            ) => AzureAccessToken,
+          },
+        ],
+      },
+    });
+    const emulator = await wrong;
+    try {
+      const response = await fetch(
+        `${emulator.url}/metadata/identity/oauth2/token?api-version=2018-02-01&resource=https://vault.azure.net`,
+        { headers: { Metadata: 'true' } },
+      );
+      expect(response.status).toBe(500);
+      expect(await response.text()).not.toContain('undefined');
+      expect(lines.join('\n')).toContain(
+        'callback:azure:app: expected an AzureAccessToken { accessToken, tenantId, objectId, clientId, notBeforeSeconds, expiresOnSeconds } (accessTokenOf(jwt) from @guise/provider-azure builds one), got an object with token, expiresOn',
+      );
+    } finally {
+      await emulator.stop();
+    }
   });
 });

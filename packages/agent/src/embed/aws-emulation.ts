@@ -2,8 +2,8 @@ import { TOKENS } from '@guise/core';
 import type { AwsCredentials, AwsInstanceConfig, ImdsTokenMode } from '@guise/provider-aws';
 import { registerAwsImds } from '@guise/provider-aws';
 import { awsMetadataEnv } from '../sdk-env/metadata-env.js';
-import type { CredentialCallback, CredentialInput } from './credential-input.js';
-import { credentialSourceOf } from './credential-input.js';
+import type { CredentialCallback, CredentialInput, ValueShape } from './credential-input.js';
+import { credentialSourceOf, hasStringFields } from './credential-input.js';
 import type { EmulatedDialect } from './emulated-dialect.js';
 
 /** A function the emulator calls whenever it needs a new credential (see `fromCallback`). */
@@ -26,11 +26,21 @@ export interface AwsEmulation {
   readonly instance?: AwsInstanceConfig;
 }
 
+const AWS_CREDENTIALS: ValueShape<AwsCredentials> = {
+  description: 'AWS credentials { accessKeyId, secretAccessKey, sessionToken? } (strings)',
+  matches: (value): value is AwsCredentials =>
+    hasStringFields(value, ['accessKeyId', 'secretAccessKey'], ['sessionToken', 'accountId']),
+};
+
 /** The AWS dialect of the emulator. */
 export function awsDialect(aws: AwsEmulation): EmulatedDialect {
   return {
     register(scope) {
-      const options = { ttlSeconds: aws.ttlSeconds, clock: scope.resolve(TOKENS.Clock) };
+      const options = {
+        ttlSeconds: aws.ttlSeconds,
+        clock: scope.resolve(TOKENS.Clock),
+        shape: AWS_CREDENTIALS,
+      };
       registerAwsImds(scope, {
         tokens: aws.tokens ?? 'optional',
         role: { name: aws.role, source: credentialSourceOf('aws', aws.credentials, options) },

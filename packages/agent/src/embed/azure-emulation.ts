@@ -2,8 +2,8 @@ import { TOKENS } from '@guise/core';
 import type { AzureAccessToken, AzureInstanceConfig, ManagedIdentity } from '@guise/provider-azure';
 import { registerAzureImds } from '@guise/provider-azure';
 import { azureMetadataEnv } from '../sdk-env/metadata-env.js';
-import type { CredentialInput } from './credential-input.js';
-import { credentialSourceOf } from './credential-input.js';
+import type { CredentialInput, ValueShape } from './credential-input.js';
+import { credentialSourceOf, hasStringFields } from './credential-input.js';
 import type { EmulatedDialect } from './emulated-dialect.js';
 
 /**
@@ -29,11 +29,25 @@ export interface AzureEmulation {
   readonly warmResource?: string;
 }
 
+const ACCESS_TOKEN: ValueShape<AzureAccessToken> = {
+  description:
+    'an AzureAccessToken { accessToken, tenantId, objectId, clientId, notBeforeSeconds, expiresOnSeconds } (accessTokenOf(jwt) from @guise/provider-azure builds one)',
+  matches: (value): value is AzureAccessToken => {
+    if (!hasStringFields(value, ['accessToken', 'tenantId', 'objectId', 'clientId'])) return false;
+    const { notBeforeSeconds, expiresOnSeconds } = value as Record<string, unknown>;
+    return Number.isFinite(notBeforeSeconds) && Number.isFinite(expiresOnSeconds);
+  },
+};
+
 /** The Azure IMDS dialect of the emulator. */
 export function azureDialect(azure: AzureEmulation): EmulatedDialect {
   return {
     register(scope) {
-      const options = { ttlSeconds: azure.ttlSeconds, clock: scope.resolve(TOKENS.Clock) };
+      const options = {
+        ttlSeconds: azure.ttlSeconds,
+        clock: scope.resolve(TOKENS.Clock),
+        shape: ACCESS_TOKEN,
+      };
       registerAzureImds(scope, {
         identities: azure.identities.map(({ tokens, ...identity }) => ({
           ...identity,

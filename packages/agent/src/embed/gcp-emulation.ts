@@ -7,8 +7,8 @@ import type {
 } from '@guise/provider-gcp';
 import { registerGceMetadata } from '@guise/provider-gcp';
 import { gcpMetadataEnv } from '../sdk-env/metadata-env.js';
-import type { CredentialInput } from './credential-input.js';
-import { credentialSourceOf } from './credential-input.js';
+import type { CredentialInput, ValueShape } from './credential-input.js';
+import { credentialSourceOf, hasStringFields } from './credential-input.js';
 import type { EmulatedDialect } from './emulated-dialect.js';
 
 /** The GCE metadata server an emulator serves: a project and the VM's service account. */
@@ -41,11 +41,21 @@ export interface GcpEmulation {
 
 const CLOUD_PLATFORM = 'https://www.googleapis.com/auth/cloud-platform';
 
+const ACCESS_TOKEN: ValueShape<GcpAccessToken> = {
+  description: "an access token { token: 'ya29...' }",
+  matches: (value): value is GcpAccessToken => hasStringFields(value, ['token']),
+};
+
+const ID_TOKEN: ValueShape<IdToken> = {
+  description: 'an ID token (the signed JWT, a string)',
+  matches: (value): value is IdToken => typeof value === 'string',
+};
+
 /** The GCE dialect of the emulator. */
 export function gcpDialect(gcp: GcpEmulation): EmulatedDialect {
   return {
     register(scope) {
-      const options = { ttlSeconds: gcp.ttlSeconds, clock: scope.resolve(TOKENS.Clock) };
+      const lifetime = { ttlSeconds: gcp.ttlSeconds, clock: scope.resolve(TOKENS.Clock) };
       const account = gcp.serviceAccount;
       registerGceMetadata(scope, {
         project: { projectId: gcp.project.id, numericProjectId: gcp.project.number },
@@ -53,9 +63,17 @@ export function gcpDialect(gcp: GcpEmulation): EmulatedDialect {
         serviceAccount: {
           email: account.email,
           scopes: account.scopes ?? [CLOUD_PLATFORM],
-          token: credentialSourceOf('gcp', account.accessToken, options),
+          token: credentialSourceOf('gcp', account.accessToken, {
+            ...lifetime,
+            shape: ACCESS_TOKEN,
+          }),
           ...(account.idToken
-            ? { identity: credentialSourceOf('gcp-identity', account.idToken, options) }
+            ? {
+                identity: credentialSourceOf('gcp-identity', account.idToken, {
+                  ...lifetime,
+                  shape: ID_TOKEN,
+                }),
+              }
             : {}),
         },
       });
