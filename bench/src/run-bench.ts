@@ -22,22 +22,20 @@ import { goalsTable, loadTable, renderBenchmarks } from './report/benchmark-repo
 import { evaluateGoals } from './report/goals.js';
 import { PORT_ENV, REPLAY_ENV } from './servers/replay-table.js';
 
-/**
- * `npm run bench [-- --seconds N] [--rounds N] [--connections N] [--profile] [--shared-network]`:
- * load, cold path, start-up, memory and fleet figures of every dialect in one bounded run (about
- * four minutes with the defaults), printed and written to docs/BENCHMARKS.md. It re-runs itself
- * in a private network namespace when it can (see netns/private-network.ts); `--shared-network`
- * stays in the host's. `--profile` starts the measured agent with `--cpu-prof` (bench/profiles/).
- */
-const { values: flags } = parseArgs({
-  options: {
-    seconds: { type: 'string', default: '2' },
-    rounds: { type: 'string', default: '3' },
-    connections: { type: 'string', default: '32' },
-    profile: { type: 'boolean', default: false },
-    'shared-network': { type: 'boolean', default: false },
-  },
-});
+const USAGE = `Usage: npm run bench [-- --seconds N] [--rounds N] [--connections N] [--profile] [--shared-network]
+
+Load, cold path, start-up, memory and fleet figures of every dialect in one bounded run (about
+four minutes with the defaults), printed and written to docs/BENCHMARKS.md (every run rewrites it).
+
+  --seconds N       length of one measured round (default 2)
+  --rounds N        rounds per case, mode and server; the median is reported (default 3)
+  --connections N   concurrent connections of the load generator (default 32)
+  --profile         start the measured agent with --cpu-prof (bench/profiles/)
+  --shared-network  stay in the host's network namespace instead of a private one
+`;
+
+// It re-runs itself in a private network namespace when it can (see netns/private-network.ts).
+const flags = parseFlags();
 const rerunExit = flags['shared-network'] ? undefined : rerunInPrivateNetwork();
 if (rerunExit !== undefined) process.exit(rerunExit);
 
@@ -112,6 +110,27 @@ try {
   warn();
 } finally {
   for (const child of children) await child.stop();
+}
+
+/** The command line's flags; `--help`, or a flag it does not know, prints USAGE and exits. */
+function parseFlags() {
+  const options = {
+    seconds: { type: 'string', default: '2' },
+    rounds: { type: 'string', default: '3' },
+    connections: { type: 'string', default: '32' },
+    profile: { type: 'boolean', default: false },
+    'shared-network': { type: 'boolean', default: false },
+    help: { type: 'boolean', short: 'h', default: false },
+  } as const;
+  try {
+    const { values } = parseArgs({ options });
+    if (!values.help) return values;
+    process.stdout.write(USAGE);
+    process.exit(0);
+  } catch (error) {
+    process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n\n${USAGE}`);
+    process.exit(2);
+  }
 }
 
 function wholeNumber(flag: string, value: string): number {
