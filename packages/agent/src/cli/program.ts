@@ -138,9 +138,11 @@ secret_id is never spent); the token's renewability; permission on every secrets
 
 Examples:
   $ sudo -u guise guise doctor --config /etc/guise/config.yaml
-  $ guise doctor -c ./config.yaml && echo all good
+  $ guise doctor -c ./config.yaml && echo nothing failed
 
-Exit status: 0 all passed, 1 a check failed, 2 the configuration is invalid.`,
+Exit status: 0 nothing failed, 1 a check failed, 2 the configuration is invalid. A check marked
+– could not be run (e.g. the login, while the secret_id is a single-use wrapping token): its line
+says what would let it run.`,
     )
     .action((options: { config: string }) =>
       run(async () => (await import('./doctor-command.js')).runDoctorCommand(options)),
