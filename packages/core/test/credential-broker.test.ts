@@ -6,7 +6,6 @@ import {
   DEFAULT_FRESHNESS,
   JsonLogger,
   ManualClock,
-  silentLogger,
 } from '../src/index.js';
 
 const MIN = 60_000;
@@ -62,9 +61,12 @@ class ScriptedSource implements CredentialSource<string> {
 
 function setup(policy: Partial<FreshnessPolicy> = {}) {
   const clock = new ManualClock();
-  const broker = new CredentialBroker(clock, { ...DEFAULT_FRESHNESS, ...policy }, silentLogger);
+  /** The broker's log lines at info and above, as JSON text. */
+  const lines: string[] = [];
+  const logger = new JsonLogger({ level: 'info', write: (line) => lines.push(line) });
+  const broker = new CredentialBroker(clock, { ...DEFAULT_FRESHNESS, ...policy }, logger);
   const source = new ScriptedSource(clock);
-  return { clock, broker, source };
+  return { clock, broker, source, lines };
 }
 
 describe('CredentialBroker', () => {
@@ -224,11 +226,7 @@ describe('CredentialBroker', () => {
   });
 
   it('logs a failing source once and its recovery once, however often a dropped slot is asked for again', async () => {
-    const clock = new ManualClock();
-    const lines: string[] = [];
-    const logger = new JsonLogger({ level: 'info', write: (l) => lines.push(l) });
-    const broker = new CredentialBroker(clock, DEFAULT_FRESHNESS, logger);
-    const source = new ScriptedSource(clock);
+    const { clock, broker, source, lines } = setup();
     source.renewable = true;
     await broker.get(source, undefined); // asked for only now and then, as an Azure principal
     source.failing = new Error('Vault is sealed');
@@ -249,11 +247,7 @@ describe('CredentialBroker', () => {
   });
 
   it('says there is nothing cached when the first fetch fails, rather than promising a cached one', async () => {
-    const clock = new ManualClock();
-    const lines: string[] = [];
-    const logger = new JsonLogger({ level: 'info', write: (l) => lines.push(l) });
-    const broker = new CredentialBroker(clock, DEFAULT_FRESHNESS, logger);
-    const source = new ScriptedSource(clock);
+    const { broker, source, lines } = setup();
     source.failing = new Error('Vault is sealed');
     await expect(broker.get(source, undefined)).rejects.toThrow();
     expect(lines.map((l) => JSON.parse(l) as Record<string, unknown>)).toEqual([
