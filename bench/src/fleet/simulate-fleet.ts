@@ -40,9 +40,10 @@ const HOUR = 60 * MINUTE;
 /**
  * How far the clock moves between quiet points. Timers fire at their own instants, but a call a
  * timer starts is answered only by the end of its step (the loopback round trip takes real time),
- * so Vault and the agent see that answer up to one step late. One minute is under a twentieth
- * of anything that decides timing here (the 20-minute serving floor, tokens renewed 36–40 minutes
- * into their hour) and is the resolution of the per-minute figures, each step closing one minute.
+ * so Vault and the agent see that answer up to one step late. One minute is a twentieth of the
+ * 20-minute serving floor and small beside the 36–40 minutes a token waits for renewal, and it is
+ * the resolution of the per-minute figures, each step closing one minute. Thirty-second steps
+ * would halve that lateness for twice the steps' real-time cost and no finer figures.
  */
 const STEP_MS = MINUTE;
 

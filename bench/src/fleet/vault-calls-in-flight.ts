@@ -13,7 +13,9 @@ const REQUEST_START = 'http.client.request.start';
  * the agents' Vault sessions call Vault through node-vault's own HTTP client, out of the
  * simulation's reach, and Node's diagnostics channel sees every one of them without touching it.
  * A request counts from the moment it has a socket (Node publishes the start one `nextTick` after
- * `http.request()`, before any macrotask) until its `close` (answered, failed or timed out).
+ * `http.request()`, before any macrotask) until its `close` (answered, failed or timed out). No
+ * request waits for a socket uncounted: node-vault's axios uses Node's global agent, which has no
+ * socket limit.
  */
 export class VaultCallsInFlight {
   private inFlight = 0;

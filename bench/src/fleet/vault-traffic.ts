@@ -35,7 +35,7 @@ export class VaultTraffic {
     this.counted = requests.length;
   }
 
-  /** Requests answered so far, set-up included: it only has to change when the fleet is busy. */
+  /** Requests answered so far, set-up included: what the quiet check watches for change. */
   get answered(): number {
     return this.requests.length;
   }
