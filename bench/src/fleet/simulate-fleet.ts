@@ -1,17 +1,15 @@
-import type { CredentialSource, FreshnessPolicy, Issued } from '@guise/core';
-import {
-  CredentialBroker,
-  DEFAULT_FRESHNESS,
-  ManualClock,
-  servingFloorMs,
-  silentLogger,
-} from '@guise/core';
+import type { FreshnessPolicy } from '@guise/core';
+import { DEFAULT_FRESHNESS, ManualClock, servingFloorMs } from '@guise/core';
+import { FleetAgent } from './fleet-agent.js';
+import { startFleetVault } from './fleet-vault.js';
+import { VaultCallsInFlight } from './vault-calls-in-flight.js';
+import type { RequestKind } from './vault-traffic.js';
+import { REQUEST_KINDS, VaultTraffic } from './vault-traffic.js';
+import { waitForQuiet } from './wait-for-quiet.js';
 
 export interface FleetOptions {
   readonly agents: number;
   readonly hours: number;
-  /** Lifetime Vault grants each credential (AWS STS via Vault: 1 h by default). */
-  readonly credentialTtlMs?: number;
   readonly policy?: FreshnessPolicy;
   /** How often every agent's client asks for its credential, to check what it is served. */
   readonly clientPollMs?: number;
@@ -20,79 +18,103 @@ export interface FleetOptions {
 export interface FleetFigures {
   readonly agents: number;
   readonly hours: number;
-  /** Credential issues at the Vault across the fleet, start-up included. */
-  readonly vaultIssues: number;
-  readonly issuesPerAgentHour: number;
-  /** Issues in the first minute: every agent fetching its first credential at once (a fleet reboot). */
-  readonly startMinuteIssues: number;
-  /** The busiest minute after the first refresh round began: what jitter has to keep flat. */
+  /** Every Vault request of the fleet: logins, token renewals, credential issues, the rest. */
+  readonly vaultRequests: number;
+  /** Requests per agent-hour, in all and by kind. */
+  readonly perAgentHour: Readonly<Record<RequestKind | 'total', number>>;
+  /** Requests Vault answered with an error status. */
+  readonly failedRequests: number;
+  /** Requests in the first minute: every agent logging in and fetching its first credential. */
+  readonly startMinuteRequests: number;
+  /** The busiest minute after the first: what jitter has to keep flat. */
   readonly largestBurstPerMinute: number;
   /** Client asks checked, and those answered with a credential at or below the serving floor. */
   readonly servedChecks: number;
   readonly servedTooNearExpiry: number;
+  /** Real time the simulation took, Vault set-up included. */
+  readonly wallMs: number;
 }
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
+/**
+ * How far the clock moves between quiet points. Timers fire at their own instants, but a call a
+ * timer starts is answered only by the end of its step (the loopback round trip takes real time),
+ * so Vault and the agent see that answer up to one step late. One minute is a twentieth of the
+ * 20-minute serving floor and small beside the 36–40 minutes a token waits for renewal, and it is
+ * the resolution of the per-minute figures, each step closing one minute. Thirty-second steps
+ * would halve that lateness for twice the steps' real-time cost and no finer figures.
+ */
+const STEP_MS = MINUTE;
 
 /**
- * A fleet of agents on one fake clock: `agents` CredentialBrokers, all started in the same instant
- * (the worst case: a fleet rebooted together), each warming one credential, and 24 simulated hours
- * passing. Counts every issue per minute and checks what each agent's client is served.
- *
- * The backend is a counting in-process source rather than the testkit's HTTP Vault: the manual
- * clock lets promise continuations settle between timers, not loopback round trips, so a timer
- * firing while an HTTP call is still on the wire would see the wrong state; and 1,000 agents' own
- * Vault sessions would turn a second-long simulation into minutes. The broker — what decides when
- * Vault is called — is the real one; only its Vault is replaced.
+ * A fleet of agents on one fake clock against the testkit's HTTP Vault: `agents` agents, each the
+ * production chain (AppRole session, Vault AWS source, broker keeping one role warm), all started
+ * in the same instant (the worst case: a fleet rebooted together), and `hours` simulated hours
+ * passing. Counts every request Vault answers per simulated minute and checks what each agent's
+ * client is served. After every step the fleet is left to go quiet (no Vault call on the wire)
+ * before the clock moves again.
  */
 export async function simulateFleet(options: FleetOptions): Promise<FleetFigures> {
+  const started = performance.now();
   const clock = new ManualClock();
   const policy = options.policy ?? DEFAULT_FRESHNESS;
-  const ttl = options.credentialTtlMs ?? HOUR;
   const pollMs = options.clientPollMs ?? 5 * MINUTE;
-  const startedAt = clock.now();
-  const issuesPerMinute = new Map<number, number>();
-  let vaultIssues = 0;
-
-  const source: CredentialSource<string> = {
-    id: 'fleet-vault',
-    async issue(): Promise<Issued<string>> {
-      vaultIssues += 1;
-      const minute = Math.floor((clock.now() - startedAt) / MINUTE);
-      issuesPerMinute.set(minute, (issuesPerMinute.get(minute) ?? 0) + 1);
-      const issuedAt = clock.now();
-      return { value: `credential-${vaultIssues}`, issuedAt, expiresAt: issuedAt + ttl };
-    },
-  };
-  const brokers = Array.from(
+  if (pollMs % STEP_MS !== 0) throw new Error(`fleet: clientPollMs must be whole minutes`);
+  const { vault, login } = await startFleetVault(clock);
+  const calls = new VaultCallsInFlight(new URL(vault.url).host);
+  const traffic = new VaultTraffic(vault.requests);
+  const quiet = () => waitForQuiet(calls, () => traffic.answered);
+  const agents = Array.from(
     { length: options.agents },
-    () => new CredentialBroker(clock, policy, silentLogger),
+    () => new FleetAgent(vault.url, login, clock, policy),
   );
-  await Promise.all(brokers.map((broker) => broker.warm(source, undefined)));
 
   let servedChecks = 0;
   let servedTooNearExpiry = 0;
-  for (let elapsed = 0; elapsed < options.hours * HOUR; elapsed += pollMs) {
-    await clock.advance(pollMs);
-    const served = await Promise.all(brokers.map((broker) => broker.get(source, undefined)));
-    for (const issued of served) {
-      servedChecks += 1;
-      const floor = servingFloorMs(policy, issued.expiresAt - issued.issuedAt);
-      if (issued.expiresAt - clock.now() <= floor) servedTooNearExpiry += 1;
+  try {
+    await Promise.all(agents.map((agent) => agent.start()));
+    await quiet();
+    for (let minute = 0; minute < (options.hours * HOUR) / STEP_MS; minute++) {
+      await clock.advance(STEP_MS);
+      await quiet();
+      if (((minute + 1) * STEP_MS) % pollMs === 0) {
+        const served = await Promise.all(agents.map((agent) => agent.served()));
+        for (const issued of served) {
+          servedChecks += 1;
+          const floor = servingFloorMs(policy, issued.expiresAt - issued.issuedAt);
+          if (issued.expiresAt - clock.now() <= floor) servedTooNearExpiry += 1;
+        }
+        await quiet();
+      }
+      traffic.closeMinute(minute);
     }
+  } finally {
+    await Promise.all(agents.map((agent) => agent.stop()));
+    calls.close();
+    await vault.stop();
   }
-  await Promise.all(brokers.map((broker) => broker.shutdown()));
 
-  const later = [...issuesPerMinute].filter(([minute]) => minute > 0).map(([, n]) => n);
+  const byKind = traffic.byKind();
+  const vaultRequests = REQUEST_KINDS.reduce((sum, kind) => sum + byKind[kind], 0);
+  const agentHours = options.agents * options.hours;
+  const [startMinute = 0, ...later] = traffic.minutes();
   return {
     agents: options.agents,
     hours: options.hours,
-    vaultIssues,
-    issuesPerAgentHour: vaultIssues / (options.agents * options.hours),
-    startMinuteIssues: issuesPerMinute.get(0) ?? 0,
+    vaultRequests,
+    perAgentHour: {
+      total: vaultRequests / agentHours,
+      login: byKind.login / agentHours,
+      tokenRenewal: byKind.tokenRenewal / agentHours,
+      credentialIssue: byKind.credentialIssue / agentHours,
+      other: byKind.other / agentHours,
+    },
+    failedRequests: traffic.failed(),
+    startMinuteRequests: startMinute,
     largestBurstPerMinute: Math.max(0, ...later),
     servedChecks,
     servedTooNearExpiry,
+    wallMs: performance.now() - started,
   };
 }
