@@ -1,6 +1,7 @@
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
-import { copyFile, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { copyFile, mkdir, mkdtemp, open, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -216,26 +217,48 @@ describe('guise agent', () => {
   it('a stop sent to its process group while the config is being checked ends it with exit 0', async () => {
     // systemd (KillMode=control-group) and a terminal's Ctrl-C signal every process of the group,
     // the config-checking child among them: before the fix that child died of it and the agent
-    // exited 1, "checking … failed: its process ended (SIGTERM)".
-    const agent = spawn(
-      process.execPath,
-      [GUISE_CLI, 'agent', '--config', await configFile('stop-early.yaml')],
-      { env: cleanEnv(), stdio: ['ignore', 'pipe', 'pipe'], detached: true },
-    );
-    let stderr = '';
-    agent.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-    const closed = once(agent, 'close') as Promise<[number | null, NodeJS.Signals | null]>;
+    // exited 1, "checking … failed: its process ended (SIGTERM)". The config is a FIFO, so the
+    // check is certain to be under way, blocked reading it, when the signal comes.
+    const fifo = path.join(dir, 'stop-early.fifo');
+    expect(spawnSync('mkfifo', [fifo]).status).toBe(0);
+    const agent = spawn(process.execPath, [GUISE_CLI, 'agent', '--config', fifo], {
+      env: cleanEnv(),
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
+    });
     const pid = agent.pid ?? 0;
-    const deadline = Date.now() + 10_000;
-    while ((await childrenOf(pid)).length === 0 && Date.now() < deadline)
-      await new Promise((resolve) => setTimeout(resolve, 5));
-    expect(await childrenOf(pid)).toHaveLength(1);
-    process.kill(-pid, 'SIGTERM');
-    const [code] = await closed;
-    expect({ code, stderr }).toMatchObject({ code: 0 });
-    expect(logLines(stderr).map((line) => line.msg)).toEqual(['stopped before starting']);
+    try {
+      let stderr = '';
+      agent.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+      const closed = once(agent, 'close') as Promise<[number | null, NodeJS.Signals | null]>;
+      const deadline = Date.now() + 10_000;
+      while ((await childrenOf(pid)).length === 0 && Date.now() < deadline)
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      process.kill(-pid, 'SIGTERM');
+      // A check that outlived the signal gets its config and answers; one that died of it has
+      // no reader on the FIFO (ENXIO), and the agent is on its way out already.
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      await writeToFifo(fifo, await readFile(await configFile('stop-early.yaml'), 'utf8'));
+      const [code] = await closed;
+      expect({ code, stderr }).toMatchObject({ code: 0 });
+      expect(logLines(stderr).map((line) => line.msg)).toEqual(['stopped before starting']);
+    } finally {
+      if (agent.exitCode === null && agent.signalCode === null) process.kill(-pid, 'SIGKILL');
+    }
   });
 });
+
+/** Writes `text` to a FIFO if something reads it; without a reader, does nothing. */
+async function writeToFifo(fifo: string, text: string): Promise<void> {
+  const file = await open(fifo, constants.O_WRONLY | constants.O_NONBLOCK).catch(
+    (error: NodeJS.ErrnoException) => {
+      if (error.code === 'ENXIO') return undefined;
+      throw error;
+    },
+  );
+  await file?.writeFile(text);
+  await file?.close();
+}
 
 /** Pids of the processes whose parent is `pid` (Linux /proc). */
 async function childrenOf(pid: number): Promise<number[]> {
