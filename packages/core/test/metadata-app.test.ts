@@ -1,4 +1,5 @@
 import { once } from 'node:events';
+import { readFile } from 'node:fs/promises';
 import http from 'node:http';
 import net from 'node:net';
 import type { Context } from 'koa';
@@ -144,6 +145,27 @@ describe('listen addresses', () => {
     expect(() => parseListenAddress('http://169.254.169.254/')).toThrow(
       'invalid listen address "http://169.254.169.254/": drop the scheme and path: "169.254.169.254"',
     );
+  });
+
+  it('refuses a missing host or a bad port before binding anything (Node would bind every interface)', async () => {
+    const app = createMetadataApp({ providers: [], logger: silentLogger });
+    // Sockets listening on every interface (IPv4 or IPv6 "any" address, state 0A = LISTEN).
+    const bound = async () => {
+      const tables =
+        (await readFile('/proc/net/tcp', 'utf8')) + (await readFile('/proc/net/tcp6', 'utf8'));
+      return tables.split('\n').filter((line) => /^\s*\d+: 0+:[0-9A-F]{4} 0+:0000 0A /.test(line));
+    };
+    const before = await bound();
+    await expect(listen(app, undefined as unknown as string, 0)).rejects.toThrow(
+      'listen: host must be an address such as 127.0.0.1, got undefined',
+    );
+    await expect(listen(app, '', 0)).rejects.toThrow(
+      'listen: host must be an address such as 127.0.0.1, got ""',
+    );
+    await expect(listen(app, '127.0.0.1', 70000)).rejects.toThrow(
+      'listen: port must be 0 to 65535, got 70000',
+    );
+    expect(await bound()).toEqual(before);
   });
 
   it('names the address and the fix when it cannot bind', async () => {

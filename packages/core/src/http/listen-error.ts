@@ -17,7 +17,7 @@ const ADVICE: Readonly<Record<string, string>> = {
   EACCES:
     'permission denied: ports below 1024 need root or CAP_NET_BIND_SERVICE (deploy/systemd/guise.service grants it)',
   EADDRNOTAVAIL:
-    'no local interface has this address: `guise net setup` adds the metadata addresses to the loopback interface',
+    'no local interface has this address (for the metadata addresses, `guise net setup` adds them to the loopback interface)',
 };
 
 /** `error` from `server.listen(port, host)` as a ListenError naming the address and the fix. */

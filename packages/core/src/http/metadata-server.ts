@@ -40,13 +40,24 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-/** Listens with `app` on `host:port` (port 0 = any free port). */
+/**
+ * Listens with `app` on `host:port` (port 0 = any free port). `host` is required: Node would take
+ * a missing one as every interface, which is never what a metadata endpoint wants by accident.
+ */
 export async function listen(
   app: Koa,
   host: string,
   port: number,
   limits: ServerLimits = DEFAULT_SERVER_LIMITS,
 ): Promise<RunningServer> {
+  if (typeof host !== 'string' || host === '') {
+    throw new TypeError(
+      `listen: host must be an address such as 127.0.0.1, got ${JSON.stringify(host)}`,
+    );
+  }
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new TypeError(`listen: port must be 0 to 65535, got ${JSON.stringify(port)}`);
+  }
   const handler = limitRequestBodies(app.callback(), limits.maxBodyBytes);
   const server = http.createServer(
     {
