@@ -261,6 +261,33 @@ describe('CredentialBroker', () => {
     await broker.shutdown();
   });
 
+  it.each([
+    [
+      'an expiry already past',
+      -1_000,
+      'the source issued a credential that expired at 2025-12-31T23:59:59.000Z',
+    ],
+    [
+      'no valid expiry',
+      Number.NaN,
+      'the source issued a credential that has no valid expiry (NaN)',
+    ],
+  ])(
+    'never serves a freshly issued credential with %s: the attempt fails',
+    async (_, offset, message) => {
+      const { clock, broker, lines } = setup();
+      const stale: CredentialSource<string> = {
+        id: 'stale',
+        issue: async () => ({ value: 'v', issuedAt: clock.now(), expiresAt: clock.now() + offset }),
+      };
+      await expect(broker.get(stale, undefined)).rejects.toMatchObject({
+        name: 'CredentialUnavailableError',
+        cause: expect.objectContaining({ message }),
+      });
+      expect(lines.join('\n')).toContain(message);
+    },
+  );
+
   it('recovers by itself when the backend comes back', async () => {
     const { clock, broker, source } = setup();
     await broker.warm(source, undefined);

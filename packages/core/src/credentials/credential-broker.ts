@@ -298,7 +298,7 @@ export class CredentialBroker {
     const previous = slot.current;
     let next: Issued<T>;
     try {
-      next = await this.renewOrIssue(slot);
+      next = expiresInFuture(await this.renewOrIssue(slot), this.clock.now());
     } catch (error) {
       this.emit(slot.label, 'failed', started);
       slot.failures += 1;
@@ -472,6 +472,19 @@ async function withinRealTime<T>(work: Promise<T>, ms: number): Promise<T | unde
   } finally {
     clearTimeout(timer);
   }
+}
+
+/**
+ * `issued`, unless it is dead on arrival (an expiry already past, or none that is a number): a
+ * source's mistake — a callback's stale token, a clock far off — that must fail like any other
+ * attempt rather than reach a client.
+ */
+function expiresInFuture<T>(issued: Issued<T>, now: number): Issued<T> {
+  if (issued.expiresAt > now) return issued;
+  const when = Number.isFinite(issued.expiresAt)
+    ? `expired at ${new Date(issued.expiresAt).toISOString()}`
+    : `has no valid expiry (${String(issued.expiresAt)})`;
+  throw new Error(`the source issued a credential that ${when}`);
 }
 
 function notYetUsable(label: string, upcoming: Issued<unknown>): CredentialUnavailableError {
