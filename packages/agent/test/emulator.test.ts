@@ -91,3 +91,43 @@ describe('startEmulator', () => {
     ).rejects.toThrow(/neither loopback nor link-local/);
   });
 });
+
+describe('startEmulator refuses what plain JavaScript can get wrong', () => {
+  type Options = Parameters<typeof startEmulator>[0];
+
+  it('names every mistake at once, before listening', async () => {
+    const options = {
+      aws: {
+        credentials: { accessKeyId: 'AKIA', secretAccessKey: 's' },
+        tokens: 'requried',
+        ttlSeconds: -5,
+      },
+      gpc: {},
+    } as unknown as Options;
+    await expect(startEmulator(options)).rejects.toThrow(
+      new TypeError(
+        'startEmulator: unknown option "gpc" (expected aws, gcp, azure, listen, facts, clock, logger, freshness, startTimeoutMs); aws.role must be a role name; aws.tokens must be one of optional, required, disabled; aws.ttlSeconds must be a positive number of seconds',
+      ),
+    );
+    await expect(startEmulator(undefined as unknown as Options)).rejects.toThrow(
+      'startEmulator: options must be an object, e.g. { aws: { role, credentials } }',
+    );
+  });
+
+  it('gives up on first credentials that never come, and closes its listener', async () => {
+    const probe = await startEmulator({
+      aws: { role: 'app', credentials: { accessKeyId: 'A', secretAccessKey: 'S' } },
+    });
+    const { port } = new URL(probe.url);
+    await probe.stop();
+    const hung = startEmulator({
+      listen: `127.0.0.1:${port}`,
+      startTimeoutMs: 200,
+      aws: { role: 'app', credentials: () => new Promise(() => undefined) },
+    });
+    await expect(hung).rejects.toThrow(
+      'startEmulator: the first credentials were not ready within 200 ms (a credentials callback that never settles?); the emulator is stopped',
+    );
+    await expect(fetch(`http://127.0.0.1:${port}/latest/meta-data/`)).rejects.toThrow();
+  });
+});

@@ -15,6 +15,9 @@ import type { AwsEmulation } from './aws-emulation.js';
 import type { AzureEmulation } from './azure-emulation.js';
 import type { GcpEmulation } from './gcp-emulation.js';
 import type { EmulatedDialect } from './emulated-dialect.js';
+import { emulatorOptionProblems } from './check-emulator-options.js';
+
+const DEFAULT_START_TIMEOUT_MS = 30_000;
 
 /** What `startEmulator` serves. Give at least one dialect. */
 export interface EmulatorOptions {
@@ -37,6 +40,11 @@ export interface EmulatorOptions {
   readonly logger?: Logger;
   /** Overrides of the broker's serving and refresh policy (e.g. a lower `minRemainingMs`). */
   readonly freshness?: Partial<FreshnessPolicy>;
+  /**
+   * How long `startEmulator` waits for the first credentials (a callback that never settles would
+   * otherwise hold it, and the listener it opened, forever); default 30 000 ms.
+   */
+  readonly startTimeoutMs?: number;
 }
 
 /** A running emulator. */
@@ -67,6 +75,8 @@ export interface RunningEmulator {
  * ```
  */
 export async function startEmulator(options: EmulatorOptions): Promise<RunningEmulator> {
+  const problems = emulatorOptionProblems(options);
+  if (problems.length > 0) throw new TypeError(`startEmulator: ${problems.join('; ')}`);
   const dialects: EmulatedDialect[] = [];
   // GCE first: it claims `/` only for `Metadata-Flavor: Google`, AWS claims it always. A dialect's
   // module (and its provider's libraries) is imported only when asked for, as in the agent.
@@ -94,7 +104,18 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
   for (const dialect of dialects) dialect.register(scope);
 
   const served = await serveMetadata(scope, host, port);
-  await served.startProviders();
+  const limitMs = options.startTimeoutMs ?? DEFAULT_START_TIMEOUT_MS;
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<'late'>((resolve) => (timer = setTimeout(resolve, limitMs, 'late')));
+  const started = await Promise.race([served.startProviders(), late]).finally(() =>
+    clearTimeout(timer),
+  );
+  if (started === 'late') {
+    await served.stop();
+    throw new Error(
+      `startEmulator: the first credentials were not ready within ${limitMs} ms (a credentials callback that never settles?); the emulator is stopped`,
+    );
+  }
   const env = () =>
     Object.assign({}, ...dialects.map((dialect) => dialect.env(served.url))) as Record<
       string,
