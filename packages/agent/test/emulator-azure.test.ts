@@ -89,6 +89,18 @@ describe('startEmulator with azure', () => {
     );
     expect(token.token).toBe(FIXED.accessToken);
   });
+
+  it('serves @azure/identity when AZURE_POD_IDENTITY_AUTHORITY_HOST ends in a slash (msal-node then asks for //metadata/…/token/)', async () => {
+    vi.stubEnv('AZURE_POD_IDENTITY_AUTHORITY_HOST', `${imds.url}/`);
+    try {
+      const token = await new ManagedIdentityCredential({ clientId: 'user-client' }).getToken(
+        'https://management.azure.com/.default',
+      );
+      expect(token.token).toBe(FIXED.accessToken);
+    } finally {
+      vi.stubEnv('AZURE_POD_IDENTITY_AUTHORITY_HOST', imds.env().AZURE_POD_IDENTITY_AUTHORITY_HOST);
+    }
+  });
 });
 
 describe('a token of the wrong shape (from plain JavaScript)', () => {

@@ -42,8 +42,8 @@ export interface ImdsMiddlewareDeps {
 }
 
 /** `/metadata` and below, in any case ("the '/metadata' portion is case-insensitive", §0.10). */
-const OWNED = /^\/metadata(?:\/|$)/i;
-const IDENTITY = /^\/metadata\/identity(?:\/|$)/i;
+const OWNED = /^\/+metadata(?:\/|$)/i;
+const IDENTITY = /^\/+metadata\/+identity(?:\/|$)/i;
 
 const areaOf = (ctx: Context): ImdsArea => (IDENTITY.test(ctx.path) ? 'identity' : 'instance');
 

@@ -7,7 +7,7 @@ import { filterDocument, renderText } from './instance/route-filter.js';
 import { sendBadRequest, sendJson, sendNotFound, sendText } from './imds-responses.js';
 
 /** `/metadata/instance` and below, in any case, the rest of the path being the route (§1.4). */
-export const INSTANCE_PATH = /^\/metadata\/instance(?:\/([^]*))?$/i;
+export const INSTANCE_PATH = /^\/+metadata\/+instance(?:\/([^]*))?$/i;
 
 /**
  * `GET /metadata/instance[/<route>]?api-version&format=json|text` (§1.4): the document for the
