@@ -1,3 +1,5 @@
+import { once } from 'node:events';
+import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { GceStack } from './support.js';
 import { INSTANCE_ID, PROJECT, request, SCOPES, startGceStack } from './support.js';
@@ -88,6 +90,17 @@ describe('tree, listings and values (§1.2, §1.3)', () => {
     const res = await get(`${V1}?recursive=true`);
     expect(res.status).toBe(301);
     expect(res.headers['location']).toBe(`http://127.0.0.1:${stack.port}${V1}/?recursive=true`);
+  });
+
+  it('redirects an HTTP/1.0 request that names no host to the address it came in on', async () => {
+    const socket = net.connect(stack.port, '127.0.0.1');
+    socket.write(`GET ${V1}/instance HTTP/1.0\r\nMetadata-Flavor: Google\r\n\r\n`);
+    let received = '';
+    socket.setEncoding('utf8').on('data', (chunk: string) => (received += chunk));
+    await once(socket, 'close');
+    expect(received).toMatch(
+      new RegExp(`\r\nLocation: http://127\\.0\\.0\\.1:${stack.port}${V1}/instance/\r\n`, 'i'),
+    );
   });
 
   it('404s trailing slashes on values, array indexing, bad indices; tolerates //', async () => {

@@ -110,6 +110,13 @@ export function sendPlainError(ctx: Context, status: 400 | 405 | 503, message: s
  */
 export function sendDirectoryRedirect(ctx: Context): void {
   const target = `${ctx.path}/${ctx.querystring ? `?${ctx.querystring}` : ''}`;
-  ctx.set('Location', `http://${ctx.host}${target}`);
+  ctx.set('Location', `http://${ctx.host || listenerAddress(ctx)}${target}`);
   sendExact(ctx, 301, TEXT, `${target}\n`);
+}
+
+/** The address the request came in on, for an HTTP/1.0 request that names no host. */
+function listenerAddress(ctx: Context): string {
+  const { localAddress = '', localPort } = ctx.req.socket;
+  const host = localAddress.includes(':') ? `[${localAddress}]` : localAddress;
+  return `${host}:${localPort ?? ''}`;
 }
