@@ -101,6 +101,7 @@ export type { MetadataAppOptions, RequestSample } from './http/create-metadata-a
 export { listen, DEFAULT_SERVER_LIMITS } from './http/metadata-server.js';
 export type { RunningServer, ServerLimits } from './http/metadata-server.js';
 export {
+  hostAndPort,
   isLocalOnlyAddress,
   ListenAddressError,
   parseListenAddress,

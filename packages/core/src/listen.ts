@@ -5,6 +5,7 @@
  * client or broker that `@guise/core` loads (about a fifth of a second of start-up).
  */
 export {
+  hostAndPort,
   isLocalOnlyAddress,
   ListenAddressError,
   parseListenAddress,

@@ -11,6 +11,7 @@ import {
   DEFAULT_SERVER_LIMITS,
   dialectMiddleware,
   errorBoundary,
+  hostAndPort,
   isLocalOnlyAddress,
   JsonLogger,
   listen,
@@ -132,6 +133,11 @@ describe('listen addresses', () => {
     ['example.com', false],
   ])('%s is local-only: %s', (host, expected) => {
     expect(isLocalOnlyAddress(host)).toBe(expected);
+  });
+
+  it('writes host:port with an IPv6 host in brackets', () => {
+    expect(hostAndPort('169.254.169.254', 80)).toBe('169.254.169.254:80');
+    expect(hostAndPort('fd00:ec2::254', 80)).toBe('[fd00:ec2::254]:80');
   });
 
   it('parses HOST:PORT, [V6]:PORT and PORT', () => {

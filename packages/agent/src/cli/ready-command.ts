@@ -1,4 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { hostAndPort } from '@guise/core/listen';
 import { loadConfig } from '../config/load-config.js';
 import type { ExitCode } from './exit-codes.js';
 import { EXIT } from './exit-codes.js';
@@ -50,5 +51,5 @@ export async function runReadyCommand(options: ReadyOptions): Promise<ExitCode> 
 function httpBase({ host, port }: { host: string; port: number }): string {
   // An agent bound to every address is reached on loopback.
   const reachable = host === '0.0.0.0' ? '127.0.0.1' : host === '::' ? '::1' : host;
-  return `http://${reachable.includes(':') ? `[${reachable}]` : reachable}:${port}`;
+  return `http://${hostAndPort(reachable, port)}`;
 }

@@ -1,6 +1,7 @@
 import { once } from 'node:events';
 import net from 'node:net';
 import os from 'node:os';
+import { hostAndPort } from '@guise/core/listen';
 import type { Check } from './check.js';
 import { failed, passed } from './check.js';
 
@@ -25,7 +26,7 @@ export function listenAddressCheck(host: string): Check {
  * the reason it cannot (privilege, another program, a missing address).
  */
 export async function listenPortCheck(host: string, port: number): Promise<Check> {
-  const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}/`;
+  const url = `http://${hostAndPort(host, port)}/`;
   try {
     const answer = await fetch(url, { signal: AbortSignal.timeout(2_000) });
     await answer.body?.cancel();

@@ -38,3 +38,8 @@ export function parseListenAddress(value: string): { host: string; port: number 
   if (port > 65535) throw new ListenAddressError(value, `port ${port} is out of range (0-65535)`);
   return { host: match[1] || match[2] || '127.0.0.1', port };
 }
+
+/** `host:port` as URLs and Host headers write it: an IPv6 host in brackets (`[::1]:80`). */
+export function hostAndPort(host: string, port: number | string): string {
+  return host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
+}

@@ -1,3 +1,5 @@
+import { hostAndPort } from './listen-address.js';
+
 /** A listener that could not bind; the message says what the operator can do about it. */
 export class ListenError extends Error {
   constructor(
@@ -22,7 +24,7 @@ const ADVICE: Readonly<Record<string, string>> = {
 
 /** `error` from `server.listen(port, host)` as a ListenError naming the address and the fix. */
 export function explainListenFailure(error: Error, host: string, port: number): ListenError {
-  const address = host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
+  const address = hostAndPort(host, port);
   const code = (error as NodeJS.ErrnoException).code;
   const advice = (code && ADVICE[code]) ?? error.message;
   return new ListenError(address, code, `cannot listen on ${address}: ${advice}`);

@@ -1,6 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type Koa from 'koa';
+import { hostAndPort } from './listen-address.js';
 import { explainListenFailure } from './listen-error.js';
 import { limitRequestBodies } from './request-body-limit.js';
 
@@ -84,9 +85,8 @@ export async function listen(
     });
   });
   const bound = (server.address() as AddressInfo).port;
-  const shown = host.includes(':') ? `[${host}]` : host;
   return {
-    url: `http://${shown}:${bound}`,
+    url: `http://${hostAndPort(host, bound)}`,
     host,
     port: bound,
     close: () =>

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Context } from 'koa';
-import { sendExact } from '@guise/core';
+import { hostAndPort, sendExact } from '@guise/core';
 
 /**
  * GCE's responses (reference/gcp-metadata.md §1.1): the headers every response carries, errors
@@ -116,7 +116,6 @@ export function sendDirectoryRedirect(ctx: Context): void {
 
 /** The address the request came in on, for an HTTP/1.0 request that names no host. */
 function listenerAddress(ctx: Context): string {
-  const { localAddress = '', localPort } = ctx.req.socket;
-  const host = localAddress.includes(':') ? `[${localAddress}]` : localAddress;
-  return `${host}:${localPort ?? ''}`;
+  const { localAddress = '', localPort = '' } = ctx.req.socket;
+  return hostAndPort(localAddress, localPort);
 }
