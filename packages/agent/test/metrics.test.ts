@@ -214,6 +214,14 @@ describe('/readyz', () => {
       return `${response.status} ${await response.text()}`;
     };
     try {
+      const post = await fetch(`${server.url}/metrics`, { method: 'POST' });
+      expect([post.status, post.headers.get('allow')]).toEqual([405, 'HEAD, GET']);
+      const unknown = await fetch(`${server.url}/nope`);
+      expect([unknown.status, unknown.headers.get('cache-control'), await unknown.text()]).toEqual([
+        404,
+        'no-store',
+        'Not Found\n',
+      ]);
       await clock.advance(8 * 60_000 + 30_000); // 90 s left
       expect(await readyz()).toBe('200 ready: only\n');
       await clock.advance(31_000); // 59 s left: inside DEFAULT_FRESHNESS.outageMarginMs

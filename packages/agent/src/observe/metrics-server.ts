@@ -1,5 +1,6 @@
 import type { Clock, CredentialBroker, RunningServer } from '@guise/core';
 import { listen } from '@guise/core';
+import Router from '@koa/router';
 import Koa from 'koa';
 import type { AgentMetrics } from './agent-metrics.js';
 
@@ -15,39 +16,38 @@ export async function startMetricsServer(
   clock: Clock,
   address: { host: string; port: number },
 ): Promise<RunningServer> {
+  // Named routes off the request path: @koa/router, with 405 and `Allow` for the other methods.
+  const router = new Router();
+  router.get('/metrics', async (ctx) => {
+    ctx.type = metrics.registry.contentType;
+    ctx.body = await metrics.registry.metrics();
+  });
+  router.get('/healthz', (ctx) => {
+    ctx.type = 'text/plain';
+    ctx.body = 'ok\n';
+  });
+  router.get('/readyz', (ctx) => {
+    const now = clock.now();
+    const usable = broker.snapshot().filter((s) => s.usableUntil > now);
+    ctx.type = 'text/plain';
+    ctx.status = usable.length > 0 ? 200 : 503;
+    ctx.body =
+      usable.length > 0
+        ? `ready: ${usable.map((s) => s.label).join(', ')}\n`
+        : 'not ready: no credential source has a usable credential yet\n';
+  });
   const app = new Koa({ proxy: false });
   app.silent = true;
-  app.use(async (ctx) => {
+  app.use((ctx, next) => {
     ctx.set('Cache-Control', 'no-store');
-    if (ctx.method !== 'GET' && ctx.method !== 'HEAD') {
-      ctx.status = 405;
-      return;
-    }
-    switch (ctx.path) {
-      case '/metrics':
-        ctx.type = metrics.registry.contentType;
-        ctx.body = await metrics.registry.metrics();
-        return;
-      case '/healthz':
-        ctx.type = 'text/plain';
-        ctx.body = 'ok\n';
-        return;
-      case '/readyz': {
-        const now = clock.now();
-        const usable = broker.snapshot().filter((s) => s.usableUntil > now);
-        ctx.type = 'text/plain';
-        ctx.status = usable.length > 0 ? 200 : 503;
-        ctx.body =
-          usable.length > 0
-            ? `ready: ${usable.map((s) => s.label).join(', ')}\n`
-            : 'not ready: no credential source has a usable credential yet\n';
-        return;
-      }
-      default:
-        ctx.status = 404;
-        ctx.type = 'text/plain';
-        ctx.body = 'Not Found\n';
-    }
+    return next();
+  });
+  app.use(router.allowedMethods());
+  app.use(router.routes());
+  app.use((ctx) => {
+    ctx.status = 404;
+    ctx.type = 'text/plain';
+    ctx.body = 'Not Found\n';
   });
   return listen(app, address.host, address.port);
 }
