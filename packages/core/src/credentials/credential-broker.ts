@@ -312,9 +312,10 @@ export class CredentialBroker {
             cachedExpiresAt: new Date(slot.current.expiresAt).toISOString(),
           });
         } else {
-          this.log.warn('credential fetch failed; nothing cached, clients get an error meanwhile', {
-            ...fields,
-          });
+          this.log.warn(
+            'credential fetch failed; nothing cached, clients get an error meanwhile',
+            fields,
+          );
         }
       }
       this.scheduleRetry(slot);
