@@ -16,6 +16,10 @@
  *                      ▼
  *                    VaultSession (`vault/`): login, token renewal, persistence, retries
  *
+ * In front of it all, an AnswerCache (`http/answer-cache.ts`) replays the answers a dialect marks
+ * replayable (its credential answers) to identical requests while they stay true, so that a burst
+ * of clients asking for the same credential costs what bare `node:http` would.
+ *
  * Instance facts (host name, address, instance id, tags) come from FactSources (`facts/`), among
  * them vSphere guestinfo (`vsphere/`, which also hands the VM its AppRole secret_id). Time comes
  * from an injected Clock (`clock/`), logs go to a redacting Logger (`log/`), and every retry
@@ -99,7 +103,9 @@ export { errorBoundary } from './http/error-boundary.js';
 export { createMetadataApp } from './http/create-metadata-app.js';
 export type { MetadataAppOptions, RequestSample } from './http/create-metadata-app.js';
 export { listen, DEFAULT_SERVER_LIMITS } from './http/metadata-server.js';
-export type { RunningServer, ServerLimits } from './http/metadata-server.js';
+export type { ListenOptions, RunningServer, ServerLimits } from './http/metadata-server.js';
+export { AnswerCache, cacheAnswer, ANSWER_MAX_AGE_MS } from './http/answer-cache.js';
+export type { AnswerSample } from './http/answer-cache.js';
 export {
   hostAndPort,
   isLocalOnlyAddress,

@@ -230,7 +230,7 @@ describe('request bodies (no dialect reads one)', () => {
       createMetadataApp({ providers: [toyDialect], logger: silentLogger }),
       '127.0.0.1',
       0,
-      { ...DEFAULT_SERVER_LIMITS, ...(maxBodyBytes !== undefined && { maxBodyBytes }) },
+      { limits: { ...DEFAULT_SERVER_LIMITS, ...(maxBodyBytes !== undefined && { maxBodyBytes }) } },
     );
   }
 

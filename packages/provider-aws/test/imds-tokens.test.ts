@@ -201,10 +201,10 @@ describe('ImdsTokenStore', () => {
     const b = store.issue(10);
     expect(a).not.toBe(b);
     expect(a).toHaveLength(56);
-    expect(store.remainingSeconds(a)).toBe(10);
-    expect(store.remainingSeconds(a.replace(/^./, (c) => (c === 'B' ? 'C' : 'B')))).toBeUndefined();
-    expect(store.remainingSeconds(`${a}x`)).toBeUndefined();
-    expect(store.remainingSeconds('')).toBeUndefined();
+    expect(store.validity(a)?.remainingSeconds).toBe(10);
+    expect(store.validity(a.replace(/^./, (c) => (c === 'B' ? 'C' : 'B')))).toBeUndefined();
+    expect(store.validity(`${a}x`)).toBeUndefined();
+    expect(store.validity('')).toBeUndefined();
     // Issuing keeps no table; verified tokens are remembered in a bounded cache only.
     const footprint = () =>
       Object.values(store).map((v: unknown) =>
@@ -213,7 +213,8 @@ describe('ImdsTokenStore', () => {
     const before = footprint();
     for (let i = 0; i < 10_000; i += 1) store.issue(21600);
     expect(footprint()).toEqual(before);
-    for (let i = 0; i < 10_000; i += 1) expect(store.remainingSeconds(store.issue(60))).toBe(60);
+    for (let i = 0; i < 10_000; i += 1)
+      expect(store.validity(store.issue(60))?.remainingSeconds).toBe(60);
     const cached = Object.values(store).find(
       (v: unknown): v is Map<string, number> => v instanceof Map,
     );
@@ -224,10 +225,26 @@ describe('ImdsTokenStore', () => {
     const clock = new ManualClock();
     const store = new ImdsTokenStore(clock);
     const token = store.issue(5);
-    expect(store.remainingSeconds(token)).toBe(5);
+    expect(store.validity(token)?.remainingSeconds).toBe(5);
     const forged = token.replace(/^./, (c) => (c === 'B' ? 'C' : 'B'));
-    for (let i = 0; i < 3; i += 1) expect(store.remainingSeconds(forged)).toBeUndefined();
+    for (let i = 0; i < 3; i += 1) expect(store.validity(forged)?.remainingSeconds).toBeUndefined();
     await clock.advance(5_000);
-    expect(store.remainingSeconds(token)).toBeUndefined();
+    expect(store.validity(token)?.remainingSeconds).toBeUndefined();
+  });
+
+  it('says until when its count of seconds left holds: an answer echoing it is replayed no longer', async () => {
+    const clock = new ManualClock();
+    const issuedAt = clock.now();
+    const store = new ImdsTokenStore(clock);
+    const token = store.issue(3);
+    expect(store.validity(token)).toEqual({ remainingSeconds: 3, until: issuedAt + 1_000 });
+    await clock.advance(999);
+    expect(store.validity(token)).toEqual({ remainingSeconds: 3, until: issuedAt + 1_000 });
+    await clock.advance(1);
+    expect(store.validity(token)).toEqual({ remainingSeconds: 2, until: issuedAt + 2_000 });
+    await clock.advance(1_500);
+    expect(store.validity(token)).toEqual({ remainingSeconds: 1, until: issuedAt + 3_000 });
+    await clock.advance(500);
+    expect(store.validity(token)).toBeUndefined();
   });
 });

@@ -5,7 +5,7 @@ import type {
   RunningServer,
   ServerLimits,
 } from '@guise/core';
-import { createMetadataApp, CredentialBroker, listen, TOKENS } from '@guise/core';
+import { AnswerCache, createMetadataApp, CredentialBroker, listen, TOKENS } from '@guise/core';
 import type { DependencyContainer } from 'tsyringe';
 import { once } from '../util/once.js';
 import { SIDE_LISTENER } from './side-listener.js';
@@ -55,9 +55,20 @@ export async function serveMetadata(
   const providers = scope.resolveAll(TOKENS.MetadataProvider);
   const sides = scope.isRegistered(SIDE_LISTENER) ? scope.resolveAll(SIDE_LISTENER) : [];
   const opened: RunningServer[] = [];
+  const clock = scope.resolve(TOKENS.Clock);
+  // Debug logging means a line for every request, which a replayed answer would not get.
+  const replay = !(rootLogger.isLevelEnabled?.('debug') ?? true);
   const open = async (served: readonly MetadataProvider[], at: string, atPort: number) => {
-    const app = createMetadataApp({ providers: served, logger: rootLogger, onResponse });
-    const server = await listen(app, at, atPort, limits);
+    const answers = replay
+      ? new AnswerCache(
+          clock,
+          onResponse && ((sample, durationMs) => onResponse({ ...sample, durationMs })),
+        )
+      : undefined;
+    // A credential issued, refreshed or renewed changes what its answers say: none is replayed.
+    if (answers) broker.observe(() => answers.clear());
+    const app = createMetadataApp({ providers: served, logger: rootLogger, onResponse, answers });
+    const server = await listen(app, at, atPort, { limits, answers });
     opened.push(server);
     return server;
   };

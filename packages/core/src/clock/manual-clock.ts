@@ -37,6 +37,11 @@ export class ManualClock implements Clock {
     return this.pending.length;
   }
 
+  /** When the next scheduled task falls due, or undefined when none is waiting. */
+  nextDueAt(): number | undefined {
+    return this.nextDue(Infinity)?.at;
+  }
+
   /** Moves time forward by `ms`, running due tasks on the way. */
   async advance(ms: number): Promise<void> {
     const target = this.current + ms;

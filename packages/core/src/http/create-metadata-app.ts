@@ -2,15 +2,11 @@ import { randomBytes } from 'node:crypto';
 import Koa from 'koa';
 import type { Context, Middleware, Next } from 'koa';
 import type { Logger } from '../log/logger.js';
+import type { AnswerCache, AnswerSample } from './answer-cache.js';
 import type { MetadataProvider } from './metadata-provider.js';
 
 /** One answered request, as metrics count it. */
-export interface RequestSample {
-  /** The provider that answered (`aws-imds`), or `none` for the final 404. */
-  readonly dialect: string;
-  /** The provider's `pathClass` of the path, `other` without one. */
-  readonly pathClass: string;
-  readonly status: number;
+export interface RequestSample extends AnswerSample {
   readonly durationMs: number;
 }
 
@@ -19,6 +15,11 @@ export interface MetadataAppOptions {
   readonly logger: Logger;
   /** Called after every response (e.g. to count it). Keep it cheap: it runs on every request. */
   readonly onResponse?: (sample: RequestSample) => void;
+  /**
+   * Where answers that dialects mark replayable are kept, for `listen` to replay in front of Koa.
+   * Leave it out where requests must each be seen in full (debug logging does).
+   */
+  readonly answers?: AnswerCache;
 }
 
 /** What the app notes about a request while it travels through the providers. */
@@ -39,7 +40,12 @@ function notesOf(ctx: Context): RequestNotes | undefined {
  * only what is common, so the app itself stays trivial. Each request gets an id (a per-app random
  * prefix and a counter: unique, and free of any system call per request) that its log line carries.
  */
-export function createMetadataApp({ providers, logger, onResponse }: MetadataAppOptions): Koa {
+export function createMetadataApp({
+  providers,
+  logger,
+  onResponse,
+  answers,
+}: MetadataAppOptions): Koa {
   const app = new Koa({ proxy: false });
   const log = logger.child({ component: 'http' });
   const prefix = randomBytes(4).toString('hex');
@@ -53,11 +59,11 @@ export function createMetadataApp({ providers, logger, onResponse }: MetadataApp
     }),
   );
 
-  // The observing middleware exists only when someone looks: a debug log line per request, or a
-  // metrics callback. Otherwise it is not installed at all, since timing a request and gathering
-  // fields for a dropped line cost the hot path (npm run bench).
+  // The observing middleware exists only when someone looks: a debug log line per request, a
+  // metrics callback, or an answer cache. Otherwise it is not installed at all, since timing a
+  // request and gathering fields for a dropped line cost the hot path (npm run bench).
   const logRequests = log.isLevelEnabled?.('debug') ?? true;
-  if (logRequests || onResponse) {
+  if (logRequests || onResponse || answers) {
     app.use(async (ctx: Context, next: Next) => {
       const started = performance.now();
       const notes: RequestNotes = { id: `${prefix}-${(sequence += 1).toString(36)}` };
@@ -73,19 +79,15 @@ export function createMetadataApp({ providers, logger, onResponse }: MetadataApp
           ms: Math.round(durationMs * 10) / 10,
         });
       }
-      if (onResponse) {
-        const provider = notes.answeredBy;
-        onResponse({
-          dialect: provider?.name ?? 'none',
-          pathClass: provider?.pathClass?.(ctx.path) ?? 'other',
-          status: ctx.status,
-          durationMs,
-        });
-      }
+      let sample: AnswerSample | undefined;
+      const sampled = () => (sample ??= sampleOf(ctx, notes));
+      if (onResponse) onResponse({ ...sampled(), durationMs });
+      // The cache keeps the sample with the answer, so that each replay is counted alike.
+      answers?.record(ctx, sampled);
     });
   }
   for (const provider of providers) {
-    app.use(onResponse ? noteAnswer(provider) : provider.middleware());
+    app.use(onResponse || answers ? noteAnswer(provider) : provider.middleware());
   }
   app.use((ctx: Context) => {
     ctx.status = 404;
@@ -93,6 +95,15 @@ export function createMetadataApp({ providers, logger, onResponse }: MetadataApp
     ctx.body = 'Not Found';
   });
   return app;
+}
+
+function sampleOf(ctx: Context, notes: RequestNotes): AnswerSample {
+  const provider = notes.answeredBy;
+  return {
+    dialect: provider?.name ?? 'none',
+    pathClass: provider?.pathClass?.(ctx.path) ?? 'other',
+    status: ctx.status,
+  };
 }
 
 /** The provider's middleware, noting the provider as the one that answered unless it passed on. */

@@ -1,6 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type Koa from 'koa';
+import type { AnswerCache } from './answer-cache.js';
 import { hostAndPort } from './listen-address.js';
 import { explainListenFailure } from './listen-error.js';
 import { limitRequestBodies } from './request-body-limit.js';
@@ -41,6 +42,13 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
+export interface ListenOptions {
+  /** Default: DEFAULT_SERVER_LIMITS. */
+  readonly limits?: ServerLimits;
+  /** The cache `app` records replayable answers in (see createMetadataApp); replayed before Koa. */
+  readonly answers?: AnswerCache;
+}
+
 /**
  * Listens with `app` on `host:port` (port 0 = any free port). `host` is required: Node would take
  * a missing one as every interface, which is never what a metadata endpoint wants by accident.
@@ -49,7 +57,7 @@ export async function listen(
   app: Koa,
   host: string,
   port: number,
-  limits: ServerLimits = DEFAULT_SERVER_LIMITS,
+  { limits = DEFAULT_SERVER_LIMITS, answers }: ListenOptions = {},
 ): Promise<RunningServer> {
   if (typeof host !== 'string' || host === '') {
     throw new TypeError(
@@ -59,7 +67,11 @@ export async function listen(
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
     throw new TypeError(`listen: port must be 0 to 65535, got ${JSON.stringify(port)}`);
   }
-  const handler = limitRequestBodies(app.callback(), limits.maxBodyBytes);
+  const callback = app.callback();
+  const handler = limitRequestBodies(
+    answers ? (req, res) => answers.replay(req, res) || callback(req, res) : callback,
+    limits.maxBodyBytes,
+  );
   const server = http.createServer(
     {
       maxHeaderSize: limits.maxHeaderBytes,

@@ -3,6 +3,7 @@ import type { Logger } from '@guise/core';
 import {
   CredentialUnavailableError,
   alwaysSet,
+  cacheAnswer,
   dialectMiddleware,
   errorBoundary,
   firstPathSegment,
@@ -11,7 +12,7 @@ import {
 } from '@guise/core';
 import type { ImdsTokenMode } from './imds-options.js';
 import type { ImdsTokenStore } from './imds-token-store.js';
-import type { MetadataDirectory, MetadataNode } from './metadata-tree.js';
+import type { LeafValue, MetadataDirectory, MetadataNode } from './metadata-tree.js';
 import { renderListing, resolveNode } from './metadata-tree.js';
 import {
   IMDS_HEADERS,
@@ -75,8 +76,9 @@ function dispatch(ctx: Context, deps: ImdsRouterDeps): Promise<void> | void {
   if (isTokenPath(segments)) return handleTokenRequest(ctx, version, deps.tokens, deps.mode);
   if (ctx.method !== 'GET' && ctx.method !== 'HEAD')
     return sendMethodNotAllowed(ctx, ['GET', 'HEAD']);
-  if (!authorize(ctx, deps)) return sendEmpty(ctx, 401);
-  return serveNode(ctx, resolveNode(deps.tree, segments));
+  const answerHoldsUntil = authorize(ctx, deps);
+  if (answerHoldsUntil === undefined) return sendEmpty(ctx, 401);
+  return serveNode(ctx, resolveNode(deps.tree, segments), answerHoldsUntil);
 }
 
 /**
@@ -85,23 +87,43 @@ function dispatch(ctx: Context, deps: ImdsRouterDeps): Promise<void> | void {
  * `disabled`: the header is ignored, as by an IMDS that predates tokens. A valid token's
  * remaining lifetime is echoed in `X-Aws-Ec2-Metadata-Token-Ttl-Seconds`; whether EC2 echoes the
  * remaining or the original TTL is unconfirmed (§6), the remaining one is what a client can use.
+ * Returns undefined to refuse, else until when the answer holds as written (the echoed TTL changes
+ * every second; without it, nothing here does).
  */
-function authorize(ctx: Context, { tokens, mode }: ImdsRouterDeps): boolean {
-  if (mode === 'disabled') return true;
+function authorize(ctx: Context, { tokens, mode }: ImdsRouterDeps): number | undefined {
+  if (mode === 'disabled') return Infinity;
   const token = ctx.get(TOKEN_REQUEST_HEADER);
-  if (token === '') return mode === 'optional';
-  const remaining = tokens.remainingSeconds(token);
-  if (remaining === undefined) return false;
-  ctx.response.set(TOKEN_TTL_HEADER, String(remaining));
-  return true;
+  if (token === '') return mode === 'optional' ? Infinity : undefined;
+  const validity = tokens.validity(token);
+  if (validity === undefined) return undefined;
+  ctx.response.set(TOKEN_TTL_HEADER, String(validity.remainingSeconds));
+  return validity.until;
 }
 
-function serveNode(ctx: Context, node: MetadataNode | undefined): Promise<void> | void {
+/**
+ * A node's answer, replayable (core's AnswerCache) until `holdsUntil`: the tree is fixed, and the
+ * credential leaf answers what the broker hands out, which clears the cache when it changes.
+ */
+function serveNode(
+  ctx: Context,
+  node: MetadataNode | undefined,
+  holdsUntil: number,
+): Promise<void> | void {
   if (!node) return sendNotFound(ctx);
-  if (node.kind === 'directory') return sendValue(ctx, renderListing(node));
+  if (node.kind === 'directory') return sendReplayable(ctx, renderListing(node), holdsUntil);
   const { value, contentType } = node;
-  if (typeof value !== 'function') return sendValue(ctx, value, contentType);
-  return value().then((computed) => sendValue(ctx, computed, contentType));
+  if (typeof value !== 'function') return sendReplayable(ctx, value, holdsUntil, contentType);
+  return value().then((computed) => sendReplayable(ctx, computed, holdsUntil, contentType));
+}
+
+function sendReplayable(
+  ctx: Context,
+  value: LeafValue,
+  holdsUntil: number,
+  contentType?: string,
+): void {
+  sendValue(ctx, value, contentType);
+  cacheAnswer(ctx, holdsUntil);
 }
 
 /**

@@ -19,6 +19,12 @@ const NONCE_POOL_BYTES = NONCE_BYTES * 512;
  */
 const VERIFIED_CACHE_SIZE = 4096;
 
+export interface TokenValidity {
+  readonly remainingSeconds: number;
+  /** Epoch ms at which `remainingSeconds` drops by one (or the token expires). */
+  readonly until: number;
+}
+
 /**
  * IMDSv2 session tokens, stateless: a token carries its own expiry and an HMAC over it under a key
  * that lives only in this process. EC2 puts "no practical limit on the number of concurrent
@@ -53,12 +59,17 @@ export class ImdsTokenStore {
     return token.toString('base64').replaceAll('+', '-').replaceAll('/', '_');
   }
 
-  /** Seconds the token has left (at least 1), or undefined when it is malformed, forged or expired. */
-  remainingSeconds(token: string): number | undefined {
+  /**
+   * The token's seconds left (at least 1) and until when that count holds, or undefined when it is
+   * malformed, forged or expired: an answer echoing the count stays true until then.
+   */
+  validity(token: string): TokenValidity | undefined {
     const expiresAt = this.verified.get(token) ?? this.verify(token);
     if (expiresAt === undefined) return undefined;
     const remainingMs = expiresAt - this.clock.now();
-    return remainingMs > 0 ? Math.ceil(remainingMs / 1000) : undefined;
+    if (remainingMs <= 0) return undefined;
+    const remainingSeconds = Math.ceil(remainingMs / 1000);
+    return { remainingSeconds, until: expiresAt - (remainingSeconds - 1) * 1000 };
   }
 
   /** The expiry a genuine token carries (remembered), or undefined when it is malformed or forged. */

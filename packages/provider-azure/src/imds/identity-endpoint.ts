@@ -1,6 +1,6 @@
 import type { Context } from 'koa';
 import type { Clock } from '@guise/core';
-import { queryParams, RenderCache } from '@guise/core';
+import { cacheAnswer, queryParams, RenderCache } from '@guise/core';
 import { RESOURCE_MISSING, SELECTION_REFUSALS } from '../identity/identity-errors.js';
 import type { IdentityTokens, ServedToken } from '../identity/identity-tokens.js';
 import { sendBadRequest, sendJson, sendJsonBytes } from './imds-responses.js';
@@ -49,7 +49,8 @@ export function identityTokenEndpoint(tokens: IdentityTokens, throttle: Throttle
     );
     if (typeof served === 'string')
       return sendBadRequest(ctx, 'identity', SELECTION_REFUSALS[served]);
-    const expiresIn = served.issued.value.expiresOnSeconds - Math.floor(clock.now() / 1000);
+    const nowSeconds = Math.floor(clock.now() / 1000);
+    const expiresIn = served.issued.value.expiresOnSeconds - nowSeconds;
     const echoed: Echoed = { resource, objectId, resourceId };
     const key = `${expiresIn} ${ctx.querystring}`;
     sendJsonBytes(
@@ -57,6 +58,8 @@ export function identityTokenEndpoint(tokens: IdentityTokens, throttle: Throttle
       200,
       answers.get(served.issued, key, () => renderToken(served, expiresIn, echoed)),
     );
+    // Replayable until `expires_in` loses its second, each replay still counted by the throttle.
+    cacheAnswer(ctx, (nowSeconds + 1) * 1000, () => throttle.tryAcquire());
   };
 }
 

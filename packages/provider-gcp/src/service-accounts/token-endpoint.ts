@@ -1,6 +1,12 @@
 import type { Context } from 'koa';
 import type { Clock, CredentialSource, CredentialBroker, Issued } from '@guise/core';
-import { CredentialUnavailableError, queryParams, RenderCache, sendExact } from '@guise/core';
+import {
+  cacheAnswer,
+  CredentialUnavailableError,
+  queryParams,
+  RenderCache,
+  sendExact,
+} from '@guise/core';
 import type { GcpAccessToken } from '../gcp-credentials.js';
 import type { GceServiceAccount } from '../metadata/gce-options.js';
 import { etagOf, JSON_TYPE } from '../metadata/responses.js';
@@ -71,6 +77,8 @@ export async function serveToken(
   const answer = answers.get(issued, String(expiresIn), () => renderToken(issued, expiresIn));
   ctx.response.set('ETag', answer.etag);
   sendExact(ctx, 200, JSON_TYPE, answer.body);
+  // Replayable while `expires_in` keeps its value: it drops by one at this instant.
+  cacheAnswer(ctx, issued.expiresAt - expiresIn * 1000);
 }
 
 function renderToken(issued: Issued<GcpAccessToken>, expiresIn: number): TokenAnswer {
