@@ -99,6 +99,32 @@ describe('credential answers replayed in front of Koa', () => {
     }
   });
 
+  it('hands every identical token PUT of a second one token, which lasts the TTL each asked for', async () => {
+    const put = async () => {
+      const response = await fetch(`${agent.url}/latest/api/token`, {
+        method: 'PUT',
+        headers: { 'X-aws-ec2-metadata-token-ttl-seconds': '5' },
+      });
+      expect(response.status).toBe(200);
+      return response.text();
+    };
+    const secondEnds = clock.now() - (clock.now() % 1_000) + 1_000;
+    const first = await put();
+    await clock.advance(secondEnds - 1 - clock.now());
+    expect(await put()).toBe(first);
+    await clock.advance(1);
+    const next = await put();
+    expect(next).not.toBe(first);
+    const [aws] = credentials as [RotatingCredential];
+    const useAt = async (token: string) =>
+      (await fetch(aws.url, { headers: { 'X-aws-ec2-metadata-token': token } })).status;
+    // The first, handed out last a millisecond before its second ended, still has its 5 s.
+    await clock.advance(4_999);
+    expect([await useAt(first), await useAt(next)]).toEqual([200, 200]);
+    await clock.advance(1);
+    expect([await useAt(first), await useAt(next)]).toEqual([401, 200]);
+  });
+
   it('serves a replacement from the moment it is in, not a replay of the credential it replaces', async () => {
     const served = new Map(
       await Promise.all(credentials.map(async (c) => [c, await identityServed(c)] as const)),

@@ -116,7 +116,8 @@ describe('token use on GET/HEAD (§1.3)', () => {
         'EC2ws',
       ]);
     }
-    await imds.clock.advance(999);
+    // Asked at a second's start, a 1-second token lasts until the end of the next second.
+    await imds.clock.advance(1_999);
     expect(
       (await request(imds.port, 'GET', '/latest/meta-data/instance-id', { [TOKEN]: token })).status,
     ).toBe(200);
@@ -140,7 +141,7 @@ describe('token use on GET/HEAD (§1.3)', () => {
     await imds.clock.advance(21_599_500);
     const late = await request(imds.port, 'GET', '/latest/meta-data/', { [TOKEN]: token });
     expect([late.status, late.headers['x-aws-ec2-metadata-token-ttl-seconds']]).toEqual([200, '1']);
-    await imds.clock.advance(500);
+    await imds.clock.advance(1_500);
     expect((await request(imds.port, 'GET', '/latest/meta-data/', { [TOKEN]: token })).status).toBe(
       401,
     );
@@ -172,7 +173,7 @@ describe('token use on GET/HEAD (§1.3)', () => {
 
   it('rejects a token signed by another agent (tokens die with the process key)', async () => {
     imds = await startImds({ tokens: 'required' });
-    const other = new ImdsTokenStore(imds.clock).issue(600);
+    const other = new ImdsTokenStore(imds.clock).issue(600).token;
     expect((await request(imds.port, 'GET', '/latest/meta-data/', { [TOKEN]: other })).status).toBe(
       401,
     );
@@ -197,8 +198,8 @@ describe('ImdsTokenStore', () => {
   it('issues distinct, unforgeable tokens that expire on the clock and cost no memory per token', () => {
     const clock = new ManualClock();
     const store = new ImdsTokenStore(clock);
-    const a = store.issue(10);
-    const b = store.issue(10);
+    const a = store.issue(10).token;
+    const b = store.issue(10).token;
     expect(a).not.toBe(b);
     expect(a).toHaveLength(56);
     expect(store.validity(a)?.remainingSeconds).toBe(10);
@@ -214,7 +215,7 @@ describe('ImdsTokenStore', () => {
     for (let i = 0; i < 10_000; i += 1) store.issue(21600);
     expect(footprint()).toEqual(before);
     for (let i = 0; i < 10_000; i += 1)
-      expect(store.validity(store.issue(60))?.remainingSeconds).toBe(60);
+      expect(store.validity(store.issue(60).token)?.remainingSeconds).toBe(60);
     const cached = Object.values(store).find(
       (v: unknown): v is Map<string, number> => v instanceof Map,
     );
@@ -224,27 +225,39 @@ describe('ImdsTokenStore', () => {
   it('a token verified before still expires on the clock, and a forged one never passes', async () => {
     const clock = new ManualClock();
     const store = new ImdsTokenStore(clock);
-    const token = store.issue(5);
+    const { token } = store.issue(5);
     expect(store.validity(token)?.remainingSeconds).toBe(5);
     const forged = token.replace(/^./, (c) => (c === 'B' ? 'C' : 'B'));
     for (let i = 0; i < 3; i += 1) expect(store.validity(forged)?.remainingSeconds).toBeUndefined();
-    await clock.advance(5_000);
+    await clock.advance(6_000);
     expect(store.validity(token)?.remainingSeconds).toBeUndefined();
   });
 
-  it('says until when its count of seconds left holds: an answer echoing it is replayed no longer', async () => {
-    const clock = new ManualClock();
-    const issuedAt = clock.now();
+  it('lasts its TTL from any moment of the second it was asked in, and less than a second more', async () => {
+    const clock = new ManualClock(Date.UTC(2026, 0, 1) + 250);
+    const secondEnds = Date.UTC(2026, 0, 1) + 1_000;
     const store = new ImdsTokenStore(clock);
-    const token = store.issue(3);
-    expect(store.validity(token)).toEqual({ remainingSeconds: 3, until: issuedAt + 1_000 });
-    await clock.advance(999);
-    expect(store.validity(token)).toEqual({ remainingSeconds: 3, until: issuedAt + 1_000 });
+    const minted = store.issue(3);
+    // Handed out again until the second ends, it still has its 3 s to live.
+    expect(minted.reusableUntil).toBe(secondEnds);
+    expect(store.validity(minted.token)).toEqual({ remainingSeconds: 3, until: secondEnds });
+    await clock.advance(749);
+    expect(store.validity(minted.token)).toEqual({ remainingSeconds: 3, until: secondEnds });
     await clock.advance(1);
-    expect(store.validity(token)).toEqual({ remainingSeconds: 2, until: issuedAt + 2_000 });
-    await clock.advance(1_500);
-    expect(store.validity(token)).toEqual({ remainingSeconds: 1, until: issuedAt + 3_000 });
-    await clock.advance(500);
-    expect(store.validity(token)).toBeUndefined();
+    expect(store.validity(minted.token)).toEqual({
+      remainingSeconds: 2,
+      until: secondEnds + 1_000,
+    });
+    await clock.advance(2_000);
+    expect(store.validity(minted.token)).toEqual({
+      remainingSeconds: 1,
+      until: secondEnds + 3_000,
+    });
+    await clock.advance(999);
+    expect(store.validity(minted.token)?.remainingSeconds).toBe(1);
+    await clock.advance(1);
+    expect(store.validity(minted.token)).toBeUndefined();
+    // Asked in the next second, the same TTL expires a second later.
+    expect(store.issue(3).reusableUntil).toBe(secondEnds + 4_000);
   });
 });

@@ -48,7 +48,9 @@ const REPLAYABLE = Symbol('guise.replayable');
  * would change, such as `expires_in` losing a second. A dialect calls it on its credential answers;
  * with several calls the earliest `until` holds. `admit` is asked before each replay: a check the
  * dialect makes of every request, like Azure's identity throttle, that must not be skipped.
- * Only a GET answered 200 is kept, and only where the listener has an AnswerCache.
+ * Whatever its method, a request marked so must be one that may be answered alike again without
+ * running the dialect (AWS's token PUT is). Only a 200 is kept, and only where the listener has an
+ * AnswerCache.
  */
 export function cacheAnswer(ctx: Context, until: number, admit?: () => boolean): void {
   const state = ctx.state as Record<symbol, Replayable | undefined>;
@@ -84,7 +86,7 @@ export class AnswerCache {
    */
   record(ctx: Context, sample?: () => AnswerSample): void {
     const replayable = (ctx.state as Record<symbol, Replayable | undefined>)[REPLAYABLE];
-    if (!replayable || ctx.method !== 'GET' || ctx.status !== 200) return;
+    if (!replayable || ctx.status !== 200) return;
     const { body } = ctx;
     if (!Buffer.isBuffer(body) && typeof body !== 'string') return;
     const now = this.clock.now();
@@ -105,7 +107,7 @@ export class AnswerCache {
 
   /** Answers `req` from the cache if it can (Node side, before Koa); false leaves it to Koa. */
   replay(req: IncomingMessage, res: ServerResponse): boolean {
-    if (req.method !== 'GET' || this.entries.size === 0) return false;
+    if (this.entries.size === 0) return false;
     const started = this.onReplay ? performance.now() : 0;
     const entry = this.entries.get(keyOf(req));
     if (!entry || this.clock.now() >= entry.until || (entry.admit && !entry.admit())) return false;

@@ -19,7 +19,17 @@ const NONCE_POOL_BYTES = NONCE_BYTES * 512;
  */
 const VERIFIED_CACHE_SIZE = 4096;
 
+export interface MintedToken {
+  readonly token: string;
+  /**
+   * Epoch ms until which this very token may be handed out again for the same TTL: it still lasts
+   * at least that TTL until then (the answer cache replays a token PUT's answer that long).
+   */
+  readonly reusableUntil: number;
+}
+
 export interface TokenValidity {
+  /** Whole seconds left, the second in progress not counted (at least 1): a token's TTL at first. */
   readonly remainingSeconds: number;
   /** Epoch ms at which `remainingSeconds` drops by one (or the token expires). */
   readonly until: number;
@@ -36,6 +46,10 @@ export interface TokenValidity {
  * makes the JS SDK fetch a new token, and botocore fetches one per credential retrieval (§3.1, §3.2).
  * Revoking a single token is not a thing IMDS offers, so nothing is lost by not storing them.
  *
+ * A token expires on a whole second, the TTL after the end of the second it was asked in: it lasts
+ * at least its TTL and less than a second more, so one token serves every identical PUT of that
+ * second (core's AnswerCache replays it) and still lasts what each of them asked for.
+ *
  * Format: base64url with padding of [version, expiry ms (uint48), 9 random bytes, HMAC-SHA256
  * truncated to 24 bytes] — 56 characters, the length of a real token (§1.2).
  */
@@ -49,27 +63,33 @@ export class ImdsTokenStore {
     private readonly key: Buffer = randomBytes(32),
   ) {}
 
-  /** A token valid for `ttlSeconds` from now; the caller has checked the bounds. */
-  issue(ttlSeconds: number): string {
+  /** A token valid for at least `ttlSeconds` from now; the caller has checked the bounds. */
+  issue(ttlSeconds: number): MintedToken {
+    const now = this.clock.now();
+    const secondEnds = now - (now % 1000) + 1000;
     const token = Buffer.alloc(TOKEN_BYTES);
     token.writeUInt8(FORMAT_VERSION, 0);
-    token.writeUIntBE(this.clock.now() + ttlSeconds * 1000, 1, 6);
+    token.writeUIntBE(secondEnds + ttlSeconds * 1000, 1, 6);
     this.nextNonce().copy(token, 7);
     this.mac(token.subarray(0, HEADER_BYTES)).copy(token, HEADER_BYTES);
-    return token.toString('base64').replaceAll('+', '-').replaceAll('/', '_');
+    return {
+      token: token.toString('base64').replaceAll('+', '-').replaceAll('/', '_'),
+      reusableUntil: secondEnds,
+    };
   }
 
   /**
-   * The token's seconds left (at least 1) and until when that count holds, or undefined when it is
-   * malformed, forged or expired: an answer echoing the count stays true until then.
+   * The token's seconds left and until when that count holds, or undefined when it is malformed,
+   * forged or expired: an answer echoing the count stays true until then.
    */
   validity(token: string): TokenValidity | undefined {
     const expiresAt = this.verified.get(token) ?? this.verify(token);
     if (expiresAt === undefined) return undefined;
     const remainingMs = expiresAt - this.clock.now();
     if (remainingMs <= 0) return undefined;
-    const remainingSeconds = Math.ceil(remainingMs / 1000);
-    return { remainingSeconds, until: expiresAt - (remainingSeconds - 1) * 1000 };
+    // Seconds begun, less the one in progress: a fresh token shows exactly the TTL it was asked for.
+    const begun = Math.ceil(remainingMs / 1000);
+    return { remainingSeconds: Math.max(1, begun - 1), until: expiresAt - (begun - 1) * 1000 };
   }
 
   /** The expiry a genuine token carries (remembered), or undefined when it is malformed or forged. */

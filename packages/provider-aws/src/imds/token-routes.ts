@@ -1,4 +1,5 @@
 import type { Context } from 'koa';
+import { cacheAnswer } from '@guise/core';
 import type { ImdsTokenMode } from './imds-options.js';
 import type { ImdsTokenStore } from './imds-token-store.js';
 import { MAX_TOKEN_TTL_SECONDS, MIN_TOKEN_TTL_SECONDS } from './imds-token-store.js';
@@ -21,7 +22,8 @@ export function isTokenPath(segments: readonly string[]): boolean {
  * - tokens disabled → 403, what EC2 answers when the request is not allowed;
  * - TTL header missing, not a plain integer, or outside 1..21600 → 400 (the JS SDK and botocore
  *   stop on 400 rather than fall back, so a client bug is not silently downgraded to IMDSv1);
- * - otherwise 200 with the token and the TTL echoed.
+ * - otherwise 200 with the token and the TTL echoed; the token lasts that TTL and less than a
+ *   second more (ImdsTokenStore).
  * `X-Forwarded-For` was refused with 403 before this point, as for every IMDS request.
  */
 export function handleTokenRequest(
@@ -34,8 +36,11 @@ export function handleTokenRequest(
   if (version !== 'latest' || mode === 'disabled') return sendEmpty(ctx, 403);
   const ttl = parseTtl(ctx.get(TTL_REQUEST_HEADER));
   if (ttl === undefined) return sendEmpty(ctx, 400);
+  const { token, reusableUntil } = tokens.issue(ttl);
   ctx.response.set(TOKEN_TTL_HEADER, String(ttl));
-  sendValue(ctx, tokens.issue(ttl));
+  sendValue(ctx, token);
+  // Every client of a burst PUTs the same request: it gets the same token, replayed.
+  cacheAnswer(ctx, reusableUntil);
 }
 
 /** Digits only: `+5`, `1e3`, `5.0` and repeated headers (joined by Node as `1, 2`) are all invalid. */
