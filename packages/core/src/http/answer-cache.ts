@@ -69,7 +69,13 @@ export function cacheAnswer(ctx: Context, until: number, admit?: () => boolean):
  * (method, URL, every header line as sent), so whatever a dialect's guards and routes read, an
  * entry is only ever replayed to a request they would have answered alike; the dialect says how
  * long the answer stays true (`cacheAnswer`); and `clear()` drops everything when a credential
- * changes (the agent calls it on every broker event), so a rotation is seen at once.
+ * changes (the agent calls it on every broker event), so a rotation is seen at once. What the
+ * broker does not announce (a credential sinking below a serving floor, a replacement becoming
+ * usable at its `usableFrom`) is seen up to ANSWER_MAX_AGE_MS late: well inside every margin, the
+ * smallest of which (serving in an outage until a minute before expiry) is sixty times longer.
+ *
+ * Its size is bounded: MAX_ENTRIES answers, each with its request's header lines (at most the
+ * listener's `maxHeaderBytes`).
  */
 export class AnswerCache {
   private readonly entries = new Map<string, Entry>();
