@@ -1,7 +1,7 @@
 import http from 'node:http';
 import type { Context } from 'koa';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { AnswerSample, MetadataProvider, RunningServer } from '../src/index.js';
+import type { AnswerSample, Clock, MetadataProvider, RunningServer } from '../src/index.js';
 import {
   ANSWER_MAX_AGE_MS,
   AnswerCache,
@@ -18,7 +18,7 @@ import {
  * A toy dialect that counts the requests it really answers and marks its answers replayable as the
  * query asks: `?for=ms` until now + ms, `?admit=no` with an admit check that refuses, `?status=`.
  */
-function countingDialect(clock: ManualClock) {
+function countingDialect(clock: Clock) {
   const answered: string[] = [];
   let admitted = 0;
   const provider: MetadataProvider = {
@@ -91,8 +91,18 @@ afterEach(async () => {
   server = undefined;
 });
 
-async function serve() {
-  const clock = new ManualClock();
+/** A clock that can be set back, as NTP stepping does to the system's. */
+class SettableClock implements Clock {
+  at = Date.UTC(2026, 0, 1);
+  now(): number {
+    return this.at;
+  }
+  schedule(): () => void {
+    return () => undefined;
+  }
+}
+
+async function serve<C extends Clock>(clock: C) {
   const toy = countingDialect(clock);
   const replays: AnswerSample[] = [];
   const answers = new AnswerCache(clock, (sample) => replays.push(sample));
@@ -107,7 +117,7 @@ async function serve() {
 
 describe('AnswerCache in front of Koa', () => {
   it('replays a marked answer byte for byte, without the dialect, until the dialect said', async () => {
-    const { clock, toy, replays, server } = await serve();
+    const { clock, toy, replays, server } = await serve(new ManualClock());
     const first = await request(server, '/toy/a?for=300');
     const second = await request(server, '/toy/a?for=300');
     expect(first.body).toBe('answer 1');
@@ -127,7 +137,7 @@ describe('AnswerCache in front of Koa', () => {
   });
 
   it('keeps no answer longer than ANSWER_MAX_AGE_MS, whatever the dialect allowed', async () => {
-    const { clock, server } = await serve();
+    const { clock, server } = await serve(new ManualClock());
     expect((await request(server, '/toy/a?for=3600000')).body).toBe('answer 1');
     await clock.advance(ANSWER_MAX_AGE_MS - 1);
     expect((await request(server, '/toy/a?for=3600000')).body).toBe('answer 1');
@@ -136,7 +146,7 @@ describe('AnswerCache in front of Koa', () => {
   });
 
   it('replays only to the very same request: another URL or any other header line misses', async () => {
-    const { toy, server } = await serve();
+    const { toy, server } = await serve(new ManualClock());
     await request(server, '/toy/a?for=500');
     expect((await request(server, '/toy/a?for=500&x=1')).body).toBe('answer 2');
     expect(
@@ -151,14 +161,14 @@ describe('AnswerCache in front of Koa', () => {
   });
 
   it('keeps nothing unmarked and nothing but a 200', async () => {
-    const { toy, server } = await serve();
+    const { toy, server } = await serve(new ManualClock());
     for (const path of ['/toy/plain', '/toy/b?for=500&status=404', '/toy/c?for=500&status=503'])
       for (let i = 0; i < 2; i += 1) await request(server, path);
     expect(toy.answered).toHaveLength(6);
   });
 
   it('replays whatever method the dialect marked, each apart, a HEAD without its body', async () => {
-    const { toy, server } = await serve();
+    const { toy, server } = await serve(new ManualClock());
     const put = await request(server, '/toy/a?for=500', { method: 'PUT' });
     const head = await request(server, '/toy/a?for=500', { method: 'HEAD' });
     expect([put.body, head.body]).toEqual(['answer 1', '']);
@@ -170,7 +180,7 @@ describe('AnswerCache in front of Koa', () => {
   });
 
   it('asks the admit check before every replay and takes the full path when it refuses', async () => {
-    const { toy, server } = await serve();
+    const { toy, server } = await serve(new ManualClock());
     await request(server, '/toy/a?for=500');
     await request(server, '/toy/a?for=500');
     await request(server, '/toy/a?for=500');
@@ -184,7 +194,7 @@ describe('AnswerCache in front of Koa', () => {
   });
 
   it('forgets every answer on clear(), as the agent does on each broker event', async () => {
-    const { toy, answers, server } = await serve();
+    const { toy, answers, server } = await serve(new ManualClock());
     await request(server, '/toy/a?for=500');
     answers.clear();
     expect((await request(server, '/toy/a?for=500')).body).toBe('answer 2');
@@ -192,12 +202,28 @@ describe('AnswerCache in front of Koa', () => {
   });
 
   it('holds a bounded number of answers: a client varying its requests evicts the oldest', async () => {
-    const { toy, server } = await serve();
+    const { toy, server } = await serve(new ManualClock());
     for (let i = 0; i < 300; i += 1) await request(server, `/toy/${i}?for=500`);
     expect(toy.answered).toHaveLength(300);
     await request(server, '/toy/299?for=500');
     expect(toy.answered).toHaveLength(300);
     await request(server, '/toy/0?for=500');
     expect(toy.answered).toHaveLength(301);
+  });
+
+  it('keeps nothing for a request longer than a client would send', async () => {
+    const { toy, server } = await serve(new ManualClock());
+    const headers = { 'X-Padding': 'x'.repeat(9_000) };
+    await request(server, '/toy/a?for=500', { headers });
+    await request(server, '/toy/a?for=500', { headers });
+    expect(toy.answered).toHaveLength(2);
+  });
+
+  it('stops replaying when the clock is set back before the answer was recorded', async () => {
+    const { clock, toy, server } = await serve(new SettableClock());
+    await request(server, '/toy/a?for=500');
+    clock.at -= 3_600_000;
+    expect((await request(server, '/toy/a?for=500')).body).toBe('answer 2');
+    expect(toy.answered).toHaveLength(2);
   });
 });

@@ -13,6 +13,12 @@ export const ANSWER_MAX_AGE_MS = 1_000;
 /** Distinct requests kept at once; a client varying its headers cannot grow it past this. */
 const MAX_ENTRIES = 256;
 
+/**
+ * Requests longer than this (method, URL and header lines) are never kept: an SDK's are a few
+ * hundred characters, and the listener's header limit may be set as high as 1 MiB.
+ */
+const MAX_KEY_CHARS = 8_192;
+
 /** What metrics count of an answer, bar its duration; a replay counts what its original did. */
 export interface AnswerSample {
   /** The provider that answered (`aws-imds`), or `none` for the final 404. */
@@ -35,6 +41,8 @@ interface Entry {
   /** Name, value, name, value, … with the names cased as the dialect set them. */
   readonly headers: OutgoingHttpHeader[];
   readonly body: Buffer;
+  /** When it was recorded: a clock set back before it (NTP stepping) ends the replays. */
+  readonly recordedAt: number;
   readonly until: number;
   readonly admit: (() => boolean) | undefined;
   readonly sample: AnswerSample | undefined;
@@ -74,8 +82,7 @@ export function cacheAnswer(ctx: Context, until: number, admit?: () => boolean):
  * usable at its `usableFrom`) is seen up to ANSWER_MAX_AGE_MS late: well inside every margin, the
  * smallest of which (serving in an outage until a minute before expiry) is sixty times longer.
  *
- * Its size is bounded: MAX_ENTRIES answers, each with its request's header lines (at most the
- * listener's `maxHeaderBytes`).
+ * Its size is bounded: MAX_ENTRIES answers, each keyed by at most MAX_KEY_CHARS of request.
  */
 export class AnswerCache {
   private readonly entries = new Map<string, Entry>();
@@ -98,13 +105,16 @@ export class AnswerCache {
     const now = this.clock.now();
     const until = Math.min(replayable.until, now + ANSWER_MAX_AGE_MS);
     if (until <= now) return;
+    const key = keyOf(ctx.req);
+    if (key.length > MAX_KEY_CHARS) return;
     const res = ctx.res as RawHeaderNames;
     const headers = res.getRawHeaderNames().flatMap((name) => [name, headerValue(res, name)]);
-    if (this.entries.size >= MAX_ENTRIES) this.evict(now);
-    this.entries.set(keyOf(ctx.req), {
+    if (this.entries.size >= MAX_ENTRIES && !this.entries.has(key)) this.evict(now);
+    this.entries.set(key, {
       status: 200,
       headers,
       body: Buffer.isBuffer(body) ? body : Buffer.from(body),
+      recordedAt: now,
       until,
       admit: replayable.admit,
       sample: this.onReplay && sample?.(),
@@ -116,7 +126,10 @@ export class AnswerCache {
     if (this.entries.size === 0) return false;
     const started = this.onReplay ? performance.now() : 0;
     const entry = this.entries.get(keyOf(req));
-    if (!entry || this.clock.now() >= entry.until || (entry.admit && !entry.admit())) return false;
+    if (!entry) return false;
+    const now = this.clock.now();
+    if (now < entry.recordedAt || now >= entry.until || (entry.admit && !entry.admit()))
+      return false;
     res.writeHead(entry.status, entry.headers);
     res.end(entry.body);
     if (this.onReplay && entry.sample) this.onReplay(entry.sample, performance.now() - started);
