@@ -1,11 +1,10 @@
 import type { FreshnessPolicy } from '@guise/core';
 import { DEFAULT_FRESHNESS, ManualClock, servingFloorMs } from '@guise/core';
+import { HttpCallsInFlight, waitForQuiet } from '@guise/testkit';
 import { FleetAgent } from './fleet-agent.js';
 import { startFleetVault } from './fleet-vault.js';
-import { VaultCallsInFlight } from './vault-calls-in-flight.js';
 import type { RequestKind } from './vault-traffic.js';
 import { REQUEST_KINDS, VaultTraffic } from './vault-traffic.js';
-import { waitForQuiet } from './wait-for-quiet.js';
 
 export interface FleetOptions {
   readonly agents: number;
@@ -62,7 +61,7 @@ export async function simulateFleet(options: FleetOptions): Promise<FleetFigures
   const pollMs = options.clientPollMs ?? 5 * MINUTE;
   if (pollMs % STEP_MS !== 0) throw new Error(`fleet: clientPollMs must be whole minutes`);
   const { vault, login } = await startFleetVault(clock);
-  const calls = new VaultCallsInFlight(new URL(vault.url).host);
+  const calls = new HttpCallsInFlight(new URL(vault.url).host);
   const traffic = new VaultTraffic(vault.requests);
   const quiet = () => waitForQuiet(calls, () => traffic.answered);
   const agents = Array.from(

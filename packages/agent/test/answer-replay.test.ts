@@ -1,5 +1,6 @@
 import net from 'node:net';
 import { ManualClock, silentLogger } from '@guise/core';
+import { HttpCallsInFlight, waitForQuiet } from '@guise/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningAgent } from '../src/compose/start-agent.js';
 import { CLOUD_PLATFORM_SCOPE } from '../src/config/gcp-schema.js';
@@ -73,12 +74,6 @@ async function identityServed(credential: RotatingCredential): Promise<string> {
   return credential.verify({ credential, sentAt, receivedAt: clock.now(), status: 200, body });
 }
 
-/** Real time for the Vault calls a fake-clock task started, until `done()` or a second. */
-async function realTimeUntil(done: () => boolean): Promise<void> {
-  for (let waited = 0; waited < 1_000 && !done(); waited += 10)
-    await new Promise((resolve) => setTimeout(resolve, 10));
-}
-
 describe('credential answers replayed in front of Koa', () => {
   it('replays each dialect’s answer byte for byte, Date aside', async () => {
     const token = await fetch(`${agent.url}/latest/api/token`, {
@@ -139,6 +134,10 @@ describe('credential answers replayed in front of Koa', () => {
     // answer in the cache one millisecond before the task runs. A replay would hold until a
     // second later: the credential served right after a replacement came in tells.
     const replacedAt: string[] = [];
+    // What a task sets off (Vault, then Entra or Google) has ended when no call is on the wire.
+    const calls = new HttpCallsInFlight();
+    const quiet = () =>
+      waitForQuiet(calls, () => seeded.vault.requests.length + seeded.azureCloud.requests.length);
     while (clock.now() < 50 * MINUTE + Date.UTC(2026, 0, 1)) {
       const due = clock.nextDueAt();
       if (due === undefined) break;
@@ -147,8 +146,7 @@ describe('credential answers replayed in front of Koa', () => {
         served.set(credential, await identityServed(credential));
       const issuesBefore = credentials.map((credential) => credential.issues());
       await clock.advance(1);
-      const replaced = () => credentials.some((c, i) => c.issues() > (issuesBefore[i] ?? 0));
-      await realTimeUntil(replaced);
+      await quiet();
       for (const [i, credential] of credentials.entries()) {
         if (credential.issues() === issuesBefore[i]) continue;
         const now = await identityServed(credential);
@@ -158,6 +156,7 @@ describe('credential answers replayed in front of Koa', () => {
         replacedAt.push(credential.name);
       }
     }
+    calls.close();
     // Every credential was replaced on the way, and each replacement checked.
     expect(new Set(replacedAt)).toEqual(new Set(credentials.map((c) => c.name)));
     credentials.forEach((credential, i) =>

@@ -14,6 +14,8 @@ export { startFakeSts } from './aws/sts/fake-sts.js';
 export type { FakeSts, FakeStsOptions } from './aws/sts/fake-sts.js';
 export { installLoopbackGuard, LoopbackGuardError } from './net/loopback-guard.js';
 export type { LoopbackGuardOptions } from './net/loopback-guard.js';
+export { HttpCallsInFlight } from './net/http-calls-in-flight.js';
+export { waitForQuiet } from './net/wait-for-quiet.js';
 export { FakeGcpProject, GOOGLE_TOKEN_URL } from './gcp/fake-gcp-project.js';
 export type {
   FakeAccessToken,
