@@ -1,5 +1,6 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { ConfigError } from '../config/config-error.js';
+import { DEFAULT_IMDS_TOKENS, IMDS_TOKEN_MODES } from '../config/imds-token-modes.js';
 import type { CredentialProcessOptions } from './credential-process-command.js';
 import type { DevCommandOptions } from './dev-command.js';
 import type { ExitCode } from './exit-codes.js';
@@ -70,8 +71,8 @@ Stops on SIGINT/SIGTERM. Logs go to stderr: JSON lines, or text lines on a termi
     .option('--listen <host:port>', `${LISTEN_HELP}; default 127.0.0.1 on a free port`)
     .addOption(
       new Option('--tokens <mode>', 'IMDSv2 session tokens, as EC2 HttpTokens')
-        .choices(['optional', 'required', 'disabled'])
-        .default('optional'),
+        .choices(IMDS_TOKEN_MODES)
+        .default(DEFAULT_IMDS_TOKENS),
     )
     .option(
       '--json',

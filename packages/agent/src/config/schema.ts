@@ -19,9 +19,7 @@ import {
   toSecretRef,
 } from './schema-parts.js';
 import { gcpSection } from './gcp-schema.js';
-
-/** IMDSv2 as EC2 launches instances by default: tokens accepted, not required. */
-export const DEFAULT_AWS_TOKENS = 'optional' as const;
+import { DEFAULT_IMDS_TOKENS, IMDS_TOKEN_MODES } from './imds-token-modes.js';
 
 /** Where the agent listens unless told otherwise: the address every cloud SDK tries first. */
 export const DEFAULT_LISTEN = '169.254.169.254:80';
@@ -140,7 +138,7 @@ const awsRoleVault = section({
 
 const awsSection = section({
   /** IMDSv2 session tokens, as EC2's HttpTokens: optional | required (| disabled: IMDSv1 only). */
-  tokens: z.enum(['optional', 'required', 'disabled']).default(DEFAULT_AWS_TOKENS),
+  tokens: z.enum(IMDS_TOKEN_MODES).default(DEFAULT_IMDS_TOKENS),
   role: section({
     // IMDS serves the name as a path segment and clients strip whitespace: keep it to IAM's charset.
     name: z

@@ -13,7 +13,7 @@ import { ConfigError } from '../config/config-error.js';
 import { parseConfig } from '../config/load-config.js';
 import { listenOverride } from '../config/overrides.js';
 import type { AwsConfig } from '../config/schema.js';
-import { DEFAULT_AWS_TOKENS } from '../config/schema.js';
+import { DEFAULT_IMDS_TOKENS } from '../config/imds-token-modes.js';
 import { DEMO_ROLE } from './seed-vault.js';
 import { DEV_REGION, startDevBackends } from './dev-backends.js';
 import { devAzureIdentities, devCloudSections } from './dev-cloud-sections.js';
@@ -113,7 +113,7 @@ export async function startDevEnvironment(
       region: DEV_REGION,
       accountId: vault.aws.accountId,
       roles: [DEMO_ROLE],
-      tokens: config.aws?.tokens ?? DEFAULT_AWS_TOKENS,
+      tokens: config.aws?.tokens ?? DEFAULT_IMDS_TOKENS,
       gcp: {
         projectId: vault.gcp.projectId,
         projectNumber: vault.gcp.projectNumber,

@@ -1,3 +1,4 @@
+import { IMDS_TOKEN_MODES } from '../config/imds-token-modes.js';
 import type { EmulatorOptions } from './start-emulator.js';
 
 const OPTION_KEYS = new Set([
@@ -11,7 +12,7 @@ const OPTION_KEYS = new Set([
   'freshness',
   'startTimeoutMs',
 ]);
-const TOKEN_MODES = new Set(['optional', 'required', 'disabled']);
+const TOKEN_MODES = new Set<string>(IMDS_TOKEN_MODES);
 
 /**
  * What is wrong with options given from plain JavaScript, where the types do not reach: each
