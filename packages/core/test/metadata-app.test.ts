@@ -153,6 +153,20 @@ describe('listen addresses', () => {
     );
   });
 
+  it('says what is missing when plain JavaScript leaves out providers or the logger', () => {
+    const build = (options: unknown) => () =>
+      createMetadataApp(options as Parameters<typeof createMetadataApp>[0]);
+    expect(build({ logger: silentLogger })).toThrow(
+      'createMetadataApp: providers must be an array of MetadataProviders',
+    );
+    expect(build({ providers: [{}], logger: silentLogger })).toThrow(
+      'createMetadataApp: providers must be an array of MetadataProviders',
+    );
+    expect(build({ providers: [toyDialect] })).toThrow(
+      'createMetadataApp: logger is required (silentLogger logs nothing)',
+    );
+  });
+
   it('refuses a missing host or a bad port before binding anything (Node would bind every interface)', async () => {
     const app = createMetadataApp({ providers: [], logger: silentLogger });
     // Sockets listening on every interface (IPv4 or IPv6 "any" address, state 0A = LISTEN).

@@ -46,6 +46,11 @@ export function createMetadataApp({
   onResponse,
   answers,
 }: MetadataAppOptions): Koa {
+  // Plain JavaScript callers get what is wrong in words, not "providers is not iterable".
+  if (!Array.isArray(providers) || providers.some((p) => typeof p?.middleware !== 'function'))
+    throw new TypeError('createMetadataApp: providers must be an array of MetadataProviders');
+  if (typeof logger?.child !== 'function')
+    throw new TypeError('createMetadataApp: logger is required (silentLogger logs nothing)');
   const app = new Koa({ proxy: false });
   const log = logger.child({ component: 'http' });
   const prefix = randomBytes(4).toString('hex');
