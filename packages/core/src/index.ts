@@ -101,6 +101,8 @@ export { dialectMiddleware } from './http/dialect-middleware.js';
 export { firstPathSegment, pathSegments, queryParams } from './http/request-parts.js';
 export { errorBoundary } from './http/error-boundary.js';
 export { createMetadataApp } from './http/create-metadata-app.js';
+export { routeTable } from './http/route-table.js';
+export type { Route } from './http/route-table.js';
 export type { MetadataAppOptions, RequestSample } from './http/create-metadata-app.js';
 export { listen, DEFAULT_SERVER_LIMITS } from './http/metadata-server.js';
 export type { ListenOptions, RunningServer, ServerLimits } from './http/metadata-server.js';

@@ -1,10 +1,10 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { Context, Middleware, Next } from 'koa';
 import compose from 'koa-compose';
-import { azurePath, routeTable } from '../http/route-table.js';
+import { azurePath } from '../http/azure-path.js';
 import { inject, injectable } from 'tsyringe';
 import type { Logger, MetadataProvider } from '@guise/core';
-import { errorBoundary, queryParams, rejectForwarded, TOKENS } from '@guise/core';
+import { errorBoundary, queryParams, rejectForwarded, routeTable, TOKENS } from '@guise/core';
 import { RESOURCE_MISSING, SELECTION_REFUSALS, tokenFailure } from '../identity/identity-errors.js';
 import { IdentityTokens } from '../identity/identity-tokens.js';
 import { sendJson } from '../imds/imds-responses.js';

@@ -1,5 +1,5 @@
 import type { Context, Middleware, Next } from 'koa';
-import { azurePath, routeTable } from '../http/route-table.js';
+import { azurePath } from '../http/azure-path.js';
 import type { Clock, InstanceFacts, Logger } from '@guise/core';
 import {
   alwaysSet,
@@ -8,6 +8,7 @@ import {
   queryParams,
   rejectForwarded,
   requireHeader,
+  routeTable,
 } from '@guise/core';
 import { tokenFailure } from '../identity/identity-errors.js';
 import type { IdentityTokens } from '../identity/identity-tokens.js';

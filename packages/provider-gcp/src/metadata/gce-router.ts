@@ -1,4 +1,4 @@
-import type { Context, Middleware } from 'koa';
+import type { Context, Middleware, Next } from 'koa';
 import type { Clock, Logger, CredentialBroker } from '@guise/core';
 import {
   alwaysSet,
@@ -9,6 +9,7 @@ import {
   queryParams,
   rejectForwarded,
   requireHeader,
+  routeTable,
 } from '@guise/core';
 import { serveIdentity } from '../service-accounts/identity-endpoint.js';
 import { serveToken } from '../service-accounts/token-endpoint.js';
@@ -57,29 +58,28 @@ const V1 = '/computeMetadata/v1';
  *    query rules, token and identity endpoints; the legacy versions and anything else → 404 (§1.5).
  */
 export function gceMiddleware(deps: GceRouterDeps): Middleware {
-  const routes: ReadonlyArray<readonly [RegExp, (ctx: Context) => Promise<void> | void]> = [
-    [/^\/$/, (ctx) => sendListing(ctx, '0.1/\ncomputeMetadata/\n')],
-    [/^\/computeMetadata$/, sendDirectoryRedirect],
-    // Google's emulator lists v1beta1, though it was shut down in 2020 and answers 404 (§1.5).
-    [/^\/computeMetadata\/$/, (ctx) => sendListing(ctx, 'v1/\nv1beta1/\n')],
-    [/^\/computeMetadata\/v1(?:\/.*)?$/, (ctx) => serveTree(ctx, deps)],
-  ];
-  const dispatch = (ctx: Context): Promise<void> | void => {
-    if (ctx.method !== 'GET' && ctx.method !== 'HEAD') {
-      ctx.set('Allow', 'GET, HEAD');
-      return sendPlainError(ctx, 405, 'method not allowed');
-    }
-    for (const [pattern, answer] of routes) if (pattern.test(ctx.path)) return answer(ctx);
-    // Anything else it owns (`/0.1/…`, `/computeMetadata/v1beta1/…`, typos) is GCE's 404 page.
-    return sendNotFound(ctx);
-  };
   return dialectMiddleware(owns, [
     alwaysSet(GCE_HEADERS),
     errorBoundary(deps.logger, renderError),
     rejectForwarded(sendForbidden),
     requireHeader(FLAVOR, 'Google', sendForbidden),
-    dispatch,
+    onlyGetAndHead,
+    routeTable([
+      [/^\/$/, (ctx) => sendListing(ctx, '0.1/\ncomputeMetadata/\n')],
+      [/^\/computeMetadata$/, sendDirectoryRedirect],
+      // Google's emulator lists v1beta1, though it was shut down in 2020 and answers 404 (§1.5).
+      [/^\/computeMetadata\/$/, (ctx) => sendListing(ctx, 'v1/\nv1beta1/\n')],
+      [/^\/computeMetadata\/v1(?:\/.*)?$/, (ctx) => serveTree(ctx, deps)],
+    ]),
+    // Anything else it owns (`/0.1/…`, `/computeMetadata/v1beta1/…`, typos) is GCE's 404 page.
+    sendNotFound,
   ]);
+}
+
+function onlyGetAndHead(ctx: Context, next: Next): Promise<void> | void {
+  if (ctx.method === 'GET' || ctx.method === 'HEAD') return next();
+  ctx.set('Allow', 'GET, HEAD');
+  return sendPlainError(ctx, 405, 'method not allowed');
 }
 
 function owns(ctx: Context): boolean {
