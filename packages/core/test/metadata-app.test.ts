@@ -85,6 +85,23 @@ describe('createMetadataApp with core guards', () => {
     });
   });
 
+  it.each([
+    ['after a thousand other header lines', `${'A: 1\r\n'.repeat(1_500)}X-Forwarded-For: 10.0.0.1`],
+    ['empty', 'X-Forwarded-For:'],
+  ])('refuses X-Forwarded-For %s', async (_, lines) => {
+    server ??= await listen(
+      createMetadataApp({ providers: [toyDialect], logger: silentLogger }),
+      '127.0.0.1',
+      0,
+    );
+    const socket = net.connect(server.port, '127.0.0.1');
+    socket.end(`GET /toy/x HTTP/1.1\r\nHost: x\r\nMetadata: true\r\n${lines}\r\n\r\n`);
+    let received = '';
+    socket.setEncoding('utf8').on('data', (chunk: string) => (received += chunk));
+    await once(socket, 'close');
+    expect(received.split('\r\n')[0]).toBe('HTTP/1.1 403 Forbidden');
+  });
+
   it('requires the dialect header', async () => {
     expect(await get('/toy/x')).toEqual({
       status: 400,

@@ -205,6 +205,12 @@ describe('ImdsTokenStore', () => {
     expect(store.validity(a)?.remainingSeconds).toBe(10);
     expect(store.validity(a.replace(/^./, (c) => (c === 'B' ? 'C' : 'B')))).toBeUndefined();
     expect(store.validity(`${a}x`)).toBeUndefined();
+    // The same bytes spelt otherwise: the last character before `==` has four bits to spare.
+    const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+    const spare = alphabet[alphabet.indexOf(a[53] ?? '') ^ 1] ?? '';
+    const respelt = `${a.slice(0, 53)}${spare}==`;
+    expect(Buffer.from(respelt, 'base64url')).toEqual(Buffer.from(a, 'base64url'));
+    expect(store.validity(respelt)).toBeUndefined();
     expect(store.validity('')).toBeUndefined();
     // Issuing keeps no table; verified tokens are remembered in a bounded cache only.
     const footprint = () =>

@@ -5,10 +5,12 @@ export type Refusal = (ctx: Context) => void;
 
 /**
  * Refuses requests that carry `X-Forwarded-For`: every cloud's metadata service does, because a
- * request that went through a proxy may come from outside the machine (SSRF protection).
+ * request that went through a proxy may come from outside the machine (SSRF protection). The
+ * header's presence is what counts, so an empty one is refused too.
  */
 export function rejectForwarded(refuse: Refusal): Middleware {
-  return (ctx: Context, next: Next) => (ctx.get('x-forwarded-for') === '' ? next() : refuse(ctx));
+  return (ctx: Context, next: Next) =>
+    ctx.req.headers['x-forwarded-for'] === undefined ? next() : refuse(ctx);
 }
 
 /**

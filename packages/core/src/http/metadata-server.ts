@@ -88,6 +88,10 @@ export async function listen(
   server.headersTimeout = limits.headersTimeoutMs;
   server.requestTimeout = limits.requestTimeoutMs;
   server.keepAliveTimeout = limits.keepAliveTimeoutMs;
+  // Node puts only the first 1,000 header lines into `req.headers` (its default maxHeadersCount),
+  // so an `X-Forwarded-For` appended after 1,000 others would pass the dialects' refusal unseen.
+  // No count limit, then: maxHeaderBytes bounds what a request head may hold.
+  server.maxHeadersCount = 0;
   await new Promise<void>((resolve, reject) => {
     const fail = (error: Error) => reject(explainListenFailure(error, host, port));
     server.once('error', fail);

@@ -72,10 +72,7 @@ export class ImdsTokenStore {
     token.writeUIntBE(secondEnds + ttlSeconds * 1000, 1, 6);
     this.nextNonce().copy(token, 7);
     this.mac(token.subarray(0, HEADER_BYTES)).copy(token, HEADER_BYTES);
-    return {
-      token: token.toString('base64').replaceAll('+', '-').replaceAll('/', '_'),
-      reusableUntil: secondEnds,
-    };
+    return { token: spell(token), reusableUntil: secondEnds };
   }
 
   /**
@@ -97,6 +94,9 @@ export class ImdsTokenStore {
     if (!/^[A-Za-z0-9_-]{54}==$/.test(token)) return undefined;
     const bytes = Buffer.from(token, 'base64url');
     if (bytes.length !== TOKEN_BYTES || bytes.readUInt8(0) !== FORMAT_VERSION) return undefined;
+    // The last character before `==` carries four bits the decoder drops: only the spelling
+    // issued is a token, not the fifteen others of the same bytes.
+    if (spell(bytes) !== token) return undefined;
     if (!timingSafeEqual(bytes.subarray(HEADER_BYTES), this.mac(bytes.subarray(0, HEADER_BYTES))))
       return undefined;
     const expiresAt = bytes.readUIntBE(1, 6);
@@ -118,4 +118,9 @@ export class ImdsTokenStore {
   private mac(header: Buffer): Buffer {
     return createHmac('sha256', this.key).update(header).digest().subarray(0, MAC_BYTES);
   }
+}
+
+/** Base64url with padding, the alphabet a token travels in (URL- and header-safe, EC2's length). */
+function spell(token: Buffer): string {
+  return token.toString('base64').replaceAll('+', '-').replaceAll('/', '_');
 }
