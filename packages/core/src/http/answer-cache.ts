@@ -36,8 +36,8 @@ interface Replayable {
   admit?: () => boolean;
 }
 
+/** One kept answer; only a 200 is kept (`record`). */
 interface Entry {
-  readonly status: number;
   /** Name, value, name, value, … with the names cased as the dialect set them. */
   readonly headers: OutgoingHttpHeader[];
   readonly body: Buffer;
@@ -111,7 +111,6 @@ export class AnswerCache {
     const headers = res.getRawHeaderNames().flatMap((name) => [name, headerValue(res, name)]);
     if (this.entries.size >= MAX_ENTRIES && !this.entries.has(key)) this.evict(now);
     this.entries.set(key, {
-      status: 200,
       headers,
       body: Buffer.isBuffer(body) ? body : Buffer.from(body),
       recordedAt: now,
@@ -130,7 +129,7 @@ export class AnswerCache {
     const now = this.clock.now();
     if (now < entry.recordedAt || now >= entry.until || (entry.admit && !entry.admit()))
       return false;
-    res.writeHead(entry.status, entry.headers);
+    res.writeHead(200, entry.headers);
     res.end(entry.body);
     if (this.onReplay && entry.sample) this.onReplay(entry.sample, performance.now() - started);
     return true;
