@@ -96,7 +96,13 @@ export { collectFacts, mergeFacts, staticFacts } from './facts/merge-facts.js';
 
 export type { MetadataProvider } from './http/metadata-provider.js';
 export type { Refusal } from './http/guards.js';
-export { rejectForwarded, requireHeader, alwaysSet, sendExact } from './http/guards.js';
+export {
+  rejectForwarded,
+  requireHeader,
+  allowMethods,
+  alwaysSet,
+  sendExact,
+} from './http/guards.js';
 export { dialectMiddleware } from './http/dialect-middleware.js';
 export { firstPathSegment, pathSegments, queryParams } from './http/request-parts.js';
 export { errorBoundary } from './http/error-boundary.js';

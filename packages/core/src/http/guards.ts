@@ -25,6 +25,14 @@ export function requireHeader(header: string, value: string, refuse: Refusal): M
 }
 
 /**
+ * Refuses requests whose method is not one of `methods` (metadata is read with GET and HEAD; each
+ * cloud answers anything else with its own 405).
+ */
+export function allowMethods(methods: readonly string[], refuse: Refusal): Middleware {
+  return (ctx: Context, next: Next) => (methods.includes(ctx.method) ? next() : refuse(ctx));
+}
+
+/**
  * Sets headers every response of a dialect carries, errors included (`Server: EC2ws`). They are
  * set before the dialect runs and stay: its error boundary renders errors in place, and an error
  * that escaped it would reach Koa, which drops every header of the failed response anyway.

@@ -2,6 +2,7 @@ import type { Context, Middleware, Next } from 'koa';
 import { azurePath } from '../http/azure-path.js';
 import type { Clock, InstanceFacts, Logger } from '@guise/core';
 import {
+  allowMethods,
   alwaysSet,
   dialectMiddleware,
   errorBoundary,
@@ -97,7 +98,7 @@ export function imdsMiddleware(deps: ImdsMiddlewareDeps): Middleware {
         sendBadRequest(ctx, areaOf(ctx), METADATA_HEADER_MISSING),
       ),
       rejectDuplicateParameters,
-      onlyGet,
+      allowMethods(['GET', 'HEAD'], (ctx) => sendMethodNotAllowed(ctx, areaOf(ctx))),
       routes,
       (ctx) => sendNotFound(ctx, areaOf(ctx)),
     ],
@@ -130,12 +131,6 @@ function rejectDuplicateParameters(ctx: Context, next: Next) {
     seen.add(name);
   }
   return next();
-}
-
-function onlyGet(ctx: Context, next: Next) {
-  return ctx.method === 'GET' || ctx.method === 'HEAD'
-    ? next()
-    : sendMethodNotAllowed(ctx, areaOf(ctx));
 }
 
 function renderError(ctx: Context, error: unknown): void {

@@ -1,6 +1,7 @@
-import type { Context, Middleware, Next } from 'koa';
+import type { Context, Middleware } from 'koa';
 import type { Clock, Logger, CredentialBroker } from '@guise/core';
 import {
+  allowMethods,
   alwaysSet,
   CredentialUnavailableError,
   dialectMiddleware,
@@ -63,7 +64,7 @@ export function gceMiddleware(deps: GceRouterDeps): Middleware {
     errorBoundary(deps.logger, renderError),
     rejectForwarded(sendForbidden),
     requireHeader(FLAVOR, 'Google', sendForbidden),
-    onlyGetAndHead,
+    allowMethods(['GET', 'HEAD'], sendMethodNotAllowed),
     routeTable([
       [/^\/$/, (ctx) => sendListing(ctx, '0.1/\ncomputeMetadata/\n')],
       [/^\/computeMetadata$/, sendDirectoryRedirect],
@@ -76,10 +77,9 @@ export function gceMiddleware(deps: GceRouterDeps): Middleware {
   ]);
 }
 
-function onlyGetAndHead(ctx: Context, next: Next): Promise<void> | void {
-  if (ctx.method === 'GET' || ctx.method === 'HEAD') return next();
+function sendMethodNotAllowed(ctx: Context): void {
   ctx.set('Allow', 'GET, HEAD');
-  return sendPlainError(ctx, 405, 'method not allowed');
+  sendPlainError(ctx, 405, 'method not allowed');
 }
 
 function owns(ctx: Context): boolean {
