@@ -50,6 +50,20 @@ describe('headers and guards (§1.1)', () => {
     expect(res.status).toBe(403);
   });
 
+  it('answers other methods than GET and HEAD 405, naming both, with GCE headers', async () => {
+    for (const method of ['POST', 'PUT', 'DELETE']) {
+      const res = await request(stack.port, `${V1}/instance/id`, undefined, method);
+      expect([res.status, res.headers['allow'], res.headers['content-type'], res.text]).toEqual([
+        405,
+        'GET, HEAD',
+        'text/plain; charset=utf-8',
+        'method not allowed\n',
+      ]);
+      expect(res.headers['metadata-flavor']).toBe('Google');
+    }
+    expect((await request(stack.port, `${V1}/instance/id`, undefined, 'HEAD')).status).toBe(200);
+  });
+
   it('claims / only with the flavor header and lists 0.1/ and computeMetadata/', async () => {
     const res = await get('/');
     expect([res.status, res.headers['content-type'], res.text]).toEqual([
